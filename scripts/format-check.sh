@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# Fails when a C++ file differs from what clang-format (the root .clang-format) would write.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+mapfile -t files < <(git ls-files '*.cpp' '*.hpp'; git ls-files --others --exclude-standard '*.cpp' '*.hpp')
+[[ ${#files[@]} -eq 0 ]] && exit 0
+if ! clang-format --dry-run --Werror "${files[@]}" 2> /tmp/parley-format.log; then
+  echo "format-check: these files need 'make format':"
+  grep -oE '^[^:]+\.(cpp|hpp)' /tmp/parley-format.log | sort -u
+  exit 1
+fi
