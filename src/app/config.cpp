@@ -1,0 +1,135 @@
+#include "app/config.hpp"
+
+#include <toml++/toml.h>
+#include <CLI/CLI.hpp>
+
+#include <charconv>
+#include <filesystem>
+#include <functional>
+#include <stdexcept>
+
+namespace parley::app {
+
+namespace {
+
+// One setting: its flag, its environment variable, and where it sits in the TOML file.
+struct Setting {
+    const char* flag;
+    const char* env;
+    const char* toml_path;  // "section.key"
+    const char* help;
+};
+
+template <class T>
+void bind(CLI::App& command, T& field, const Setting& setting) {
+    command.add_option(setting.flag, field, setting.help)
+        ->envname(setting.env)
+        ->capture_default_str();
+}
+
+template <class T>
+void fill_from_toml(CLI::App& command, const toml::table& file, T& field, const Setting& setting) {
+    if (command.get_option(std::string(setting.flag))->count() > 0) {
+        return;  // A flag or the environment already set it: those win over the file.
+    }
+    auto node = file.at_path(setting.toml_path);
+    if (!node) {
+        return;
+    }
+    if constexpr (std::is_same_v<T, std::string>) {
+        auto value = node.value<std::string>();
+        if (!value) {
+            throw std::runtime_error(std::string(setting.toml_path) + " must be a string");
+        }
+        field = *value;
+    } else {
+        auto value = node.value<int64_t>();
+        if (!value || *value < 0) {
+            throw std::runtime_error(std::string(setting.toml_path) +
+                                     " must be a non-negative integer");
+        }
+        field = static_cast<T>(*value);
+    }
+}
+
+const Setting kData{"--data", "PARLEY_DATA", "storage.data", "Data directory"};
+const Setting kListen{"--listen", "PARLEY_LISTEN", "server.listen", "Address to listen on"};
+const Setting kPublicUrl{"--public-url", "PARLEY_PUBLIC_URL", "server.public_url",
+                         "URL people use to reach this server"};
+const Setting kLogLevel{"--log-level", "PARLEY_LOG_LEVEL", "log.level",
+                        "trace, debug, info, warn or error"};
+const Setting kSync{"--sync", "PARLEY_SYNC", "storage.sync",
+                    "full (survives power loss) or normal (survives a crash)"};
+const Setting kIoThreads{"--io-threads", "PARLEY_IO_THREADS", "server.io_threads",
+                         "I/O threads, 0 for one per core"};
+const Setting kWorkers{"--worker-threads", "PARLEY_WORKER_THREADS", "server.worker_threads",
+                       "Threads that run API methods"};
+const Setting kMaxBody{"--max-body-bytes", "PARLEY_MAX_BODY_BYTES", "server.max_body_bytes",
+                       "Largest request body accepted"};
+const Setting kIdle{"--idle-timeout-ms", "PARLEY_IDLE_TIMEOUT_MS", "server.idle_timeout_ms",
+                    "Idle keep-alive connections are closed after this"};
+
+}  // namespace
+
+void add_serve_options(CLI::App& command, Config& config) {
+    command.add_option("--config", config.config_file, "TOML configuration file")
+        ->envname("PARLEY_CONFIG");
+    command.add_option("--port-file", config.port_file,
+                       "Write the bound port to this file once listening");
+    bind(command, config.data_dir, kData);
+    bind(command, config.listen, kListen);
+    bind(command, config.public_url, kPublicUrl);
+    bind(command, config.log_level, kLogLevel);
+    bind(command, config.sync, kSync);
+    bind(command, config.io_threads, kIoThreads);
+    bind(command, config.worker_threads, kWorkers);
+    bind(command, config.max_body_bytes, kMaxBody);
+    bind(command, config.idle_timeout_ms, kIdle);
+}
+
+void apply_config_file(CLI::App& command, Config& config) {
+    if (config.config_file.empty()) {
+        return;
+    }
+    toml::table file;
+    try {
+        file = toml::parse_file(config.config_file);
+    } catch (const toml::parse_error& e) {
+        throw std::runtime_error("cannot read config " + config.config_file + ": " +
+                                 std::string(e.description()));
+    }
+    fill_from_toml(command, file, config.data_dir, kData);
+    fill_from_toml(command, file, config.listen, kListen);
+    fill_from_toml(command, file, config.public_url, kPublicUrl);
+    fill_from_toml(command, file, config.log_level, kLogLevel);
+    fill_from_toml(command, file, config.sync, kSync);
+    fill_from_toml(command, file, config.io_threads, kIoThreads);
+    fill_from_toml(command, file, config.worker_threads, kWorkers);
+    fill_from_toml(command, file, config.max_body_bytes, kMaxBody);
+    fill_from_toml(command, file, config.idle_timeout_ms, kIdle);
+}
+
+std::pair<std::string, uint16_t> split_listen_address(const std::string& listen) {
+    size_t colon = listen.rfind(':');
+    if (colon == std::string::npos || colon == 0) {
+        throw std::runtime_error("--listen must be HOST:PORT, got '" + listen + "'");
+    }
+    std::string host = listen.substr(0, colon);
+    if (host.size() > 2 && host.front() == '[' && host.back() == ']') {
+        host = host.substr(1, host.size() - 2);  // [::1]:8080
+    }
+    unsigned port = 0;
+    const char* begin = listen.data() + colon + 1;
+    const char* end = listen.data() + listen.size();
+    auto [stop, ec] = std::from_chars(begin, end, port);
+    if (ec != std::errc{} || stop != end || port > 65535) {
+        throw std::runtime_error("bad port in --listen '" + listen + "'");
+    }
+    return {host, static_cast<uint16_t>(port)};
+}
+
+std::string database_path(const Config& config) {
+    return (std::filesystem::path(config.data_dir) / "parley.db").string();
+}
+
+}  // namespace parley::app

@@ -1,0 +1,42 @@
+// Server settings. Each has a default, may be set in a TOML file (--config), overridden by a
+// PARLEY_* environment variable, and finally by a command-line flag. docs/operations.md
+// lists them all.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+
+namespace CLI {
+class App;
+}
+
+namespace parley::app {
+
+struct Config {
+    std::string config_file;                // --config / PARLEY_CONFIG
+    std::string data_dir = "./data";        // --data / PARLEY_DATA, [storage] data
+    std::string listen = "127.0.0.1:8080";  // --listen / PARLEY_LISTEN, [server] listen
+    std::string public_url;                 // --public-url; default http://<listen>
+    std::string log_level = "info";         // --log-level; trace, debug, info, warn, error
+    std::string port_file;                  // --port-file: write the bound port here (tests)
+    std::string sync = "full";              // [storage] sync: "full" or "normal"
+    size_t io_threads = 0;                  // [server] io_threads; 0 = one per core
+    size_t worker_threads = 16;             // [server] worker_threads
+    size_t max_body_bytes = 1 << 20;        // [server] max_body_bytes
+    uint32_t idle_timeout_ms = 60'000;      // [server] idle_timeout_ms
+};
+
+// Adds the serve flags to `command`, bound to `config`.
+void add_serve_options(CLI::App& command, Config& config);
+
+// After CLI11 has parsed flags and environment: fills every setting that neither gave from
+// the TOML file, if one was named. Throws std::runtime_error on an unreadable or invalid file.
+void apply_config_file(CLI::App& command, Config& config);
+
+// Splits "host:port"; throws std::runtime_error on a malformed address.
+std::pair<std::string, uint16_t> split_listen_address(const std::string& listen);
+
+std::string database_path(const Config& config);
+
+}  // namespace parley::app

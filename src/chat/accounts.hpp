@@ -1,0 +1,110 @@
+// Workspaces, people and their credentials: creating a workspace with its owner, adding
+// users, tokens, sign-in and sign-out, invitations, password resets and deactivation.
+// Stateless apart from the store and the sign-in throttle; safe from any worker thread.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "chat/model.hpp"
+#include "common/result.hpp"
+
+namespace parley::store {
+class Store;
+}
+namespace parley::auth {
+class SigninThrottle;
+}
+
+namespace parley::chat {
+
+struct NewUser {
+    std::string team_id;
+    std::string email;
+    std::string name;  // Handle; derived from the email when empty.
+    std::string real_name;
+    std::string password;
+    Role role = Role::member;
+};
+
+// A user together with a freshly issued secret token. The token is shown once: only its
+// digest is stored.
+struct Credentials {
+    User user;
+    Team team;
+    std::string token;
+};
+
+// The identity behind a token, as every authenticated method sees it.
+struct Authenticated {
+    User user;
+    Team team;
+    TokenKind kind = TokenKind::user;
+    std::string token_digest;
+};
+
+struct IssuedInvitation {
+    Invitation invitation;
+    std::string secret;  // Goes into the link; only its digest is stored.
+};
+
+class Accounts {
+  public:
+    Accounts(store::Store& store, auth::SigninThrottle& throttle)
+        : store_(store), throttle_(throttle) {}
+
+    // A new workspace named `name`, its owner, and its "general" channel. Errors:
+    // "invalid_name", "invalid_email", "password_too_short", "password_too_long".
+    Result<Credentials> create_workspace(const std::string& name, const NewUser& owner);
+
+    // A new user of an existing workspace; non-guests join "general". Errors: "team_not_found",
+    // "invalid_email", "invalid_name", "already_in_team" (email), "name_taken" (handle),
+    // "password_too_short", "password_too_long".
+    Result<Credentials> create_user(const NewUser& user);
+
+    // Resolves a presented token. "invalid_auth" for unknown or revoked tokens,
+    // "account_inactive" for deactivated users.
+    Result<Authenticated> authenticate(std::string_view token);
+
+    // Email and password to a session token (xoxc-). `team` is a team id or domain and may be
+    // empty when the email belongs to one workspace only. Errors: "invalid_credentials" (also
+    // for unknown emails, indistinguishably), "team_required", "account_inactive",
+    // "ratelimited" (too many failures for the account or the address).
+    Result<Credentials> sign_in(const std::string& team, const std::string& email,
+                                const std::string& password, const std::string& address);
+
+    Status revoke_token(const std::string& token_digest);
+
+    // A token for an existing user (xoxp- for kind user, xoxc- for session).
+    Result<std::string> issue_token(const User& user, TokenKind kind);
+
+    // Sets a new password and revokes every token of the user.
+    Status reset_password(const std::string& user_id, const std::string& password);
+
+    // Marks the user deleted and revokes every token. "user_not_found"; owners cannot be
+    // deactivated ("cant_deactivate_owner"): demote them first, so a workspace keeps one.
+    Status deactivate_user(const std::string& user_id);
+
+    // An invitation link for `email` (empty: anyone, up to max_uses). Only admins and owners
+    // may invite guests or admins; members may invite members. "restricted_action",
+    // "invalid_email".
+    Result<IssuedInvitation> invite(const User& inviter, const std::string& email, Role role,
+                                    int max_uses, int64_t ttl_seconds);
+
+    // Joins through an invitation: "invalid_invite" (unknown, revoked, expired, used up, or
+    // for another email), then the create_user errors. Returns a session token.
+    Result<Credentials> accept_invitation(const std::string& secret, NewUser user);
+
+  private:
+    store::Store& store_;
+    auth::SigninThrottle& throttle_;
+};
+
+// Validation shared with the API layer. Emails are lowercased by normalize_email.
+std::string normalize_email(std::string_view email);
+bool is_valid_email(std::string_view email);
+bool is_valid_handle(std::string_view name);
+Status check_password(std::string_view password);
+std::string domain_from_name(std::string_view name);
+
+}  // namespace parley::chat

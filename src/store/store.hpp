@@ -1,0 +1,174 @@
+// The storage contract. Everything above src/store/ talks to a Store and never to SQL; the
+// SQLite store (store/sqlite/) is the embedded default and a PostgreSQL store will implement
+// the same interface. Domain operations are composed inside one read() or write() call, so a
+// change that touches several tables (a message and its thread parent) is one transaction.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "chat/model.hpp"
+#include "common/result.hpp"
+
+namespace parley::store {
+
+// Page requests: rows after `after` in the listing's order, at most `limit` of them.
+struct Page {
+    std::string after;  // Empty: from the start.
+    size_t limit = 100;
+};
+
+// A window of a conversation's messages, for conversations.history and .replies.
+struct MessageRange {
+    TsMicros oldest = 0;     // 0: no lower bound.
+    TsMicros latest = 0;     // 0: no upper bound.
+    bool inclusive = false;  // Whether messages exactly at oldest/latest count.
+    size_t limit = 100;
+};
+
+struct ConversationFilter {
+    bool public_channels = true;
+    bool private_channels = false;
+    bool ims = false;
+    bool mpims = false;
+    bool exclude_archived = false;
+};
+
+// Queries. Every call inside one read() sees one consistent snapshot. Implementations may
+// throw their own exceptions from these methods; read() and write() turn them into
+// Error{"internal_error"} so nothing escapes the store.
+class StoreReader {
+  public:
+    virtual ~StoreReader() = default;
+
+    // Workspaces.
+    virtual std::optional<chat::Team> find_team(const std::string& team_id) = 0;
+    virtual std::optional<chat::Team> find_team_by_domain(const std::string& domain) = 0;
+
+    // Users. Lists are ordered by id; Page::after is the last id already returned.
+    virtual std::optional<chat::User> find_user(const std::string& user_id) = 0;
+    virtual std::optional<chat::User> find_user_by_email(const std::string& team_id,
+                                                         const std::string& email) = 0;
+    virtual std::optional<chat::User> find_user_by_name(const std::string& team_id,
+                                                        const std::string& name) = 0;
+    virtual std::vector<chat::User> users_with_email(const std::string& email) = 0;
+    virtual std::vector<chat::User> list_users(const std::string& team_id, const Page& page) = 0;
+    virtual std::string password_hash(const std::string& user_id) = 0;  // Empty if none.
+
+    // Credentials. Only digests of secrets are stored or looked up.
+    virtual std::optional<chat::TokenGrant> find_token(const std::string& digest) = 0;
+    virtual std::optional<chat::Invitation> find_invitation(const std::string& digest) = 0;
+
+    // Conversations. Lists are ordered by id.
+    virtual std::optional<chat::Conversation> find_conversation(const std::string& id) = 0;
+    virtual std::optional<chat::Conversation> find_channel_by_name(const std::string& team_id,
+                                                                   const std::string& name) = 0;
+    // im and mpim by their sorted participant list.
+    virtual std::optional<chat::Conversation> find_dm(
+        const std::string& team_id, const std::vector<std::string>& sorted_users) = 0;
+    // Public channels of the team plus, of the other kinds, only those `user_id` belongs to.
+    virtual std::vector<chat::Conversation> list_conversations(const std::string& team_id,
+                                                               const std::string& user_id,
+                                                               const ConversationFilter& filter,
+                                                               const Page& page) = 0;
+    // Only the conversations `user_id` belongs to.
+    virtual std::vector<chat::Conversation> list_user_conversations(
+        const std::string& user_id, const ConversationFilter& filter, const Page& page) = 0;
+    virtual std::optional<chat::Membership> find_membership(const std::string& conversation_id,
+                                                            const std::string& user_id) = 0;
+    // Member user ids ordered by id.
+    virtual std::vector<std::string> list_member_ids(const std::string& conversation_id,
+                                                     const Page& page) = 0;
+    virtual size_t count_members(const std::string& conversation_id) = 0;
+
+    // Messages, with reactions and pinned state filled in.
+    virtual std::optional<chat::Message> find_message(const std::string& conversation_id,
+                                                      TsMicros ts) = 0;
+    virtual std::optional<chat::Message> find_message_by_client_id(
+        const std::string& conversation_id, const std::string& user_id,
+        const std::string& client_msg_id) = 0;
+    // Top-level messages (not thread replies), newest first, at most range.limit.
+    virtual std::vector<chat::Message> history(const std::string& conversation_id,
+                                               const MessageRange& range) = 0;
+    // A thread: the parent then its replies, oldest first, at most range.limit.
+    virtual std::vector<chat::Message> replies(const std::string& conversation_id,
+                                               TsMicros thread_ts, const MessageRange& range) = 0;
+    virtual std::vector<chat::Message> pinned_messages(const std::string& conversation_id) = 0;
+    // Messages after `after_ts` not written by `user_id`, and how many of those mention them.
+    virtual size_t count_unread(const std::string& conversation_id, const std::string& user_id,
+                                TsMicros after_ts) = 0;
+    virtual size_t count_unread_mentions(const std::string& conversation_id,
+                                         const std::string& user_id, TsMicros after_ts) = 0;
+};
+
+// Changes, inside one transaction. Reads made through the writer see its own changes.
+class StoreWriter : public StoreReader {
+  public:
+    virtual void insert_team(const chat::Team& team) = 0;
+
+    virtual void insert_user(const chat::User& user, const std::string& password_hash) = 0;
+    // Writes every field of `user` except id and team_id.
+    virtual void update_user(const chat::User& user) = 0;
+    virtual void set_password_hash(const std::string& user_id, const std::string& hash) = 0;
+
+    virtual void insert_token(const std::string& digest, const chat::TokenGrant& grant) = 0;
+    virtual void revoke_token(const std::string& digest) = 0;
+    virtual void revoke_user_tokens(const std::string& user_id) = 0;
+
+    virtual void insert_invitation(const std::string& digest, const chat::Invitation& inv) = 0;
+    virtual void record_invitation_use(const std::string& invitation_id) = 0;
+    virtual void revoke_invitation(const std::string& invitation_id) = 0;
+
+    // Fails with "name_taken" if a channel of the team already has the name.
+    virtual Status insert_conversation(const chat::Conversation& conversation) = 0;
+    // Writes name, is_archived, topic and purpose. Fails with "name_taken" like insert.
+    virtual Status update_conversation(const chat::Conversation& conversation) = 0;
+
+    virtual void add_member(const chat::Membership& membership) = 0;  // No-op if present.
+    virtual void remove_member(const std::string& conversation_id, const std::string& user_id) = 0;
+    virtual void set_last_read(const std::string& conversation_id, const std::string& user_id,
+                               TsMicros ts) = 0;
+    virtual void set_open(const std::string& conversation_id, const std::string& user_id,
+                          bool is_open) = 0;
+
+    // Assigns message.ts (strictly greater than the conversation's last ts, from the wall
+    // clock where possible) and stores the message with its mentions. A reply
+    // (thread_ts != 0) also updates the parent's reply_count, reply_users and latest_reply and
+    // marks the parent with thread_ts == its own ts.
+    virtual void insert_message(chat::Message& message) = 0;
+    // Writes text, blocks_json, edited_by, edited_ts and mentions.
+    virtual void update_message(const chat::Message& message) = 0;
+    // Removes a message. A thread parent that still has replies becomes a tombstone
+    // (deleted = true, subtype "tombstone", empty text). Deleting a reply updates the
+    // parent's reply stats. Reactions and pins of a removed message go with it.
+    virtual void delete_message(const std::string& conversation_id, TsMicros ts) = 0;
+
+    // Fail with "already_reacted" / "no_reaction".
+    virtual Status add_reaction(const std::string& conversation_id, TsMicros ts,
+                                const std::string& name, const std::string& user_id) = 0;
+    virtual Status remove_reaction(const std::string& conversation_id, TsMicros ts,
+                                   const std::string& name, const std::string& user_id) = 0;
+    // Fail with "already_pinned" / "no_pin".
+    virtual Status add_pin(const std::string& conversation_id, TsMicros ts,
+                           const std::string& user_id) = 0;
+    virtual Status remove_pin(const std::string& conversation_id, TsMicros ts) = 0;
+};
+
+class Store {
+  public:
+    virtual ~Store() = default;
+
+    // Runs `fn` against one snapshot. May be called from any thread, concurrently. Returns
+    // what fn returned, or Error{"internal_error"} if the store failed.
+    virtual Status read(const std::function<Status(StoreReader&)>& fn) = 0;
+
+    // Runs `fn` in a transaction and returns once that transaction is durably committed (or
+    // rolled back). If fn returns an error, its changes are rolled back and the error is
+    // returned. Writes are serialised; concurrent callers are batched into one commit.
+    virtual Status write(const std::function<Status(StoreWriter&)>& fn) = 0;
+};
+
+}  // namespace parley::store
