@@ -28,7 +28,15 @@ SQLite::Statement& Connection::statement(const char* sql) {
         slot->reset();
         slot->clearBindings();
     }
+    in_use_.push_back(slot.get());
     return *slot;
+}
+
+void Connection::release_statements() {
+    for (SQLite::Statement* statement : in_use_) {
+        statement->reset();
+    }
+    in_use_.clear();
 }
 
 namespace {
@@ -151,9 +159,11 @@ class SqliteStore final : public Store {
             SQLite::Transaction snapshot(connection.db());
             SqliteTx tx(connection);
             Status outcome = fn(tx);
+            connection.release_statements();
             snapshot.commit();
             return outcome;
         } catch (const std::exception& e) {
+            connection.release_statements();
             spdlog::error("store: read failed error=\"{}\"", e.what());
             return internal_error(e);
         }
@@ -195,10 +205,12 @@ class SqliteStore final : public Store {
             for (WriteJob* job : batch) {
                 job->outcome = run_job(*job);
             }
+            writer_->release_statements();
             db.exec("COMMIT");
         } catch (const std::exception& e) {
             spdlog::error("store: batch commit failed jobs={} error=\"{}\"", batch.size(),
                           e.what());
+            writer_->release_statements();
             try {
                 db.exec("ROLLBACK");
             } catch (const std::exception&) {
@@ -217,12 +229,14 @@ class SqliteStore final : public Store {
             SqliteTx tx(*writer_);
             Status outcome = (*job.fn)(tx);
             if (!outcome.ok()) {
+                writer_->release_statements();
                 db.exec("ROLLBACK TO job");
             }
             db.exec("RELEASE job");
             return outcome;
         } catch (const std::exception& e) {
             spdlog::error("store: write failed error=\"{}\"", e.what());
+            writer_->release_statements();
             db.exec("ROLLBACK TO job");
             db.exec("RELEASE job");
             return internal_error(e);

@@ -10,6 +10,7 @@
 #include <memory>
 #include <string>
 #include <unordered_map>
+#include <vector>
 
 #include "store/store.hpp"
 
@@ -24,12 +25,18 @@ class Connection {
     SQLite::Database& db() { return db_; }
 
     // The statement for `sql`, prepared once per connection, reset and unbound. `sql` must
-    // be a string literal: the cache is keyed by its address.
+    // have static storage: the cache is keyed by its address.
     SQLite::Statement& statement(const char* sql);
+
+    // Resets every statement used since the last call. Must run before a transaction ends:
+    // a statement left mid-result keeps SQLite's read snapshot open past COMMIT, and the
+    // connection would go on reading stale data.
+    void release_statements();
 
   private:
     SQLite::Database db_;
     std::unordered_map<const char*, std::unique_ptr<SQLite::Statement>> statements_;
+    std::vector<SQLite::Statement*> in_use_;
 };
 
 class SqliteTx final : public StoreWriter {
