@@ -42,6 +42,13 @@ class Args {
                             int64_t max) const;
 
     void set(std::string name, std::string value);
+
+    template <class Visit>
+    void for_each(Visit visit) const {
+        for (const auto& [name, value] : values_) {
+            visit(name, value);
+        }
+    }
     size_t size() const { return values_.size(); }
 
   private:

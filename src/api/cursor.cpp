@@ -2,6 +2,8 @@
 
 #include <sodium.h>
 
+#include <algorithm>
+#include <cstdint>
 #include <vector>
 
 #include "common/utf8.hpp"
@@ -38,6 +40,17 @@ Result<std::string> decode_cursor(std::string_view kind, std::string_view cursor
         return make_error("invalid_cursor");
     }
     return text.substr(prefix.size());
+}
+
+Result<size_t> page_limit(const Args& args) {
+    auto limit = args.integer("limit", 0, 0, INT64_MAX);
+    if (!limit) {
+        return make_error("invalid_limit");
+    }
+    if (*limit == 0) {
+        return kDefaultPageLimit;
+    }
+    return std::min(static_cast<size_t>(*limit), kMaxPageLimit);
 }
 
 }  // namespace parley::api

@@ -19,11 +19,11 @@ Result<Json> api_test(Call& call) {
         return make_error(call.args.text("error"));
     }
     Json args = Json::object();
-    for (const char* name : {"foo", "bar"}) {
-        if (auto value = call.args.get(name)) {
-            args[name] = std::string(*value);
+    call.args.for_each([&](const std::string& name, const std::string& value) {
+        if (name != "token") {
+            args[name] = value;
         }
-    }
+    });
     return args.empty() ? Json::object() : Json{{"args", args}};
 }
 

@@ -13,8 +13,6 @@ namespace parley::api {
 
 namespace {
 
-constexpr int64_t kDefaultPageSize = 100;
-constexpr int64_t kMaxPageSize = 1000;
 constexpr size_t kMaxProfileFieldChars = 250;
 constexpr size_t kMaxStatusTextChars = 100;
 
@@ -35,12 +33,11 @@ Result<chat::User> find_team_user(Call& call, const std::string& user_id) {
 }
 
 Result<Json> users_list(Call& call) {
-    auto limit = call.args.integer("limit", kDefaultPageSize, 0, INT64_MAX);
+    auto limit = page_limit(call.args);
     if (!limit) {
-        return make_error("invalid_limit");
+        return limit.error();
     }
-    store::Page page{"", static_cast<size_t>(std::clamp<int64_t>(
-                             *limit == 0 ? kDefaultPageSize : *limit, 1, kMaxPageSize))};
+    store::Page page{"", *limit};
     if (call.args.has("cursor")) {
         auto after = decode_cursor("user", call.args.text("cursor"));
         if (!after) {
@@ -159,7 +156,7 @@ Status apply_profile_field(chat::User& user, const std::string& name, const Json
 Result<Json> users_profile_set(Call& call) {
     std::string user_id = call.args.has("user") ? call.args.text("user") : call.who().user.id;
     if (user_id != call.who().user.id && !chat::is_admin_or_owner(call.who().user.role)) {
-        return make_error("not_authorized");
+        return make_error("not_admin");
     }
 
     Json changes = Json::object();

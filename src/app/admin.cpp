@@ -10,6 +10,7 @@
 #include "app/config.hpp"
 #include "auth/signin_throttle.hpp"
 #include "chat/accounts.hpp"
+#include "chat/conversations.hpp"
 #include "common/ids.hpp"
 #include "common/json.hpp"
 #include "store/sqlite/sqlite_store.hpp"
@@ -120,8 +121,8 @@ Result<Json> create_channel(store::Store& store, const AdminOptions& options) {
     channel.name = options.name;
     channel.creator = options.creator;
     channel.created = now_seconds();
-    if (!chat::is_valid_handle(channel.name) || channel.name.find('.') != std::string::npos) {
-        return make_error("invalid_name_specials");
+    if (auto valid = chat::check_channel_name(channel.name); !valid) {
+        return valid.error();
     }
     Status written = store.write([&](store::StoreWriter& tx) -> Status {
         auto creator = tx.find_user(options.creator);

@@ -125,8 +125,8 @@ Result<Credentials> insert_user_with_token(store::StoreWriter& tx, const Team& t
     user.updated = user.created;
     tx.insert_user(user, password_hash);
 
-    auto general = tx.find_channel_by_name(team.id, std::string(kGeneralChannel));
-    if (general && general->is_general && user.role != Role::guest) {
+    auto general = tx.find_general_channel(team.id);
+    if (general && user.role != Role::guest) {
         tx.add_member(Membership{general->id, user.id, user.created, 0, true});
     }
     std::string token = insert_token(tx, user, kind);
@@ -269,6 +269,9 @@ Result<Authenticated> Accounts::authenticate(std::string_view token) {
         if (!grant) {
             return make_error("invalid_auth");
         }
+        if (grant->revoked) {
+            return make_error("token_revoked");
+        }
         auto user = reader.find_user(grant->user_id);
         auto team = reader.find_team(grant->team_id);
         if (!user || !team) {
@@ -383,7 +386,6 @@ Status Accounts::deactivate_user(const std::string& user_id) {
         user->deleted = true;
         user->updated = now_seconds();
         tx.update_user(*user);
-        tx.revoke_user_tokens(user_id);
         return ok_status();
     });
 }

@@ -62,8 +62,8 @@ class Accounts {
     // "password_too_short", "password_too_long".
     Result<Credentials> create_user(const NewUser& user);
 
-    // Resolves a presented token. "invalid_auth" for unknown or revoked tokens,
-    // "account_inactive" for deactivated users.
+    // Resolves a presented token. "invalid_auth" for unknown tokens, "token_revoked" for
+    // revoked ones, "account_inactive" for deactivated users.
     Result<Authenticated> authenticate(std::string_view token);
 
     // Email and password to a session token (xoxc-). `team` is a team id or domain and may be
@@ -81,8 +81,9 @@ class Accounts {
     // Sets a new password and revokes every token of the user.
     Status reset_password(const std::string& user_id, const std::string& password);
 
-    // Marks the user deleted and revokes every token. "user_not_found"; owners cannot be
-    // deactivated ("cant_deactivate_owner"): demote them first, so a workspace keeps one.
+    // Marks the user deleted. Their tokens are kept but refused ("account_inactive") for as
+    // long as the user stays deactivated. "user_not_found"; owners cannot be deactivated
+    // ("cant_deactivate_owner"): demote them first, so a workspace keeps one.
     Status deactivate_user(const std::string& user_id);
 
     // An invitation link for `email` (empty: anyone, up to max_uses). Only admins and owners

@@ -59,6 +59,7 @@ struct TokenGrant {
     std::string user_id;
     std::string team_id;
     TokenKind kind = TokenKind::user;
+    bool revoked = false;
 };
 
 struct Invitation {
@@ -142,6 +143,8 @@ struct Message {
     Mentions mentions;
     std::vector<Reaction> reactions;
     bool pinned = false;
+    std::string pinned_by;  // Who pinned it, when pinned.
+    int64_t pinned_at = 0;  // Epoch seconds, when pinned.
 };
 
 }  // namespace parley::chat

@@ -58,7 +58,8 @@ class StoreReader {
     virtual std::vector<chat::User> list_users(const std::string& team_id, const Page& page) = 0;
     virtual std::string password_hash(const std::string& user_id) = 0;  // Empty if none.
 
-    // Credentials. Only digests of secrets are stored or looked up.
+    // Credentials. Only digests of secrets are stored or looked up. Revoked tokens are
+    // found too (with revoked set), so callers can say "token_revoked".
     virtual std::optional<chat::TokenGrant> find_token(const std::string& digest) = 0;
     virtual std::optional<chat::Invitation> find_invitation(const std::string& digest) = 0;
 
@@ -66,6 +67,8 @@ class StoreReader {
     virtual std::optional<chat::Conversation> find_conversation(const std::string& id) = 0;
     virtual std::optional<chat::Conversation> find_channel_by_name(const std::string& team_id,
                                                                    const std::string& name) = 0;
+    // The workspace-wide channel every non-guest joins, whatever it has been renamed to.
+    virtual std::optional<chat::Conversation> find_general_channel(const std::string& team_id) = 0;
     // im and mpim by their sorted participant list.
     virtual std::optional<chat::Conversation> find_dm(
         const std::string& team_id, const std::vector<std::string>& sorted_users) = 0;

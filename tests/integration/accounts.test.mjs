@@ -65,7 +65,7 @@ test('sign-in gives a session token; sign-out revokes it', async () => {
   assert.equal((await server.api('auth.test', signedIn.token)).user_id, bob.user_id);
 
   assert.equal((await server.api('auth.signout', signedIn.token)).revoked, true);
-  assert.equal((await server.api('auth.test', signedIn.token)).error, 'invalid_auth');
+  assert.equal((await server.api('auth.test', signedIn.token)).error, 'token_revoked');
   assert.equal((await server.api('auth.test', bob.token)).ok, true, 'other tokens still work');
 });
 
@@ -149,7 +149,7 @@ test('users.profile.set edits the own profile; others need admin', async () => {
   assert.equal(single.profile.real_name, 'Alice Liddell');
 
   assert.equal((await server.api('users.profile.set', bob.token, { user: alice.user_id, name: 'title', value: 'x' })).error,
-    'not_authorized');
+    'not_admin');
   const byOwner = await server.api('users.profile.set', owner.token, { user: alice.user_id, name: 'title', value: 'Lead' });
   assert.equal(byOwner.profile.title, 'Lead');
 
@@ -210,7 +210,7 @@ test('a deactivated user is refused everywhere; a reset password revokes tokens'
     '--password', 'temporary passphrase');
   assert.equal((await server.api('auth.test', temp.token)).ok, true);
   server.admin('deactivate-user', '--user', temp.user_id);
-  assert.equal((await server.api('auth.test', temp.token)).error, 'invalid_auth');
+  assert.equal((await server.api('auth.test', temp.token)).error, 'account_inactive');
   assert.equal((await server.api('auth.signin', null, { email: 'temp@acme.test', password: 'temporary passphrase' })).error,
     'account_inactive');
   assert.equal((await server.api('users.info', alice.token, { user: temp.user_id })).user.deleted, true);
@@ -218,7 +218,7 @@ test('a deactivated user is refused everywhere; a reset password revokes tokens'
   const other = server.admin('create-user', '--team', owner.team_id, '--email', 'reset@acme.test',
     '--password', 'first passphrase');
   server.admin('reset-password', '--user', other.user_id, '--password', 'second passphrase');
-  assert.equal((await server.api('auth.test', other.token)).error, 'invalid_auth');
+  assert.equal((await server.api('auth.test', other.token)).error, 'token_revoked');
   assert.equal((await server.api('auth.signin', null, { email: 'reset@acme.test', password: 'second passphrase' })).ok, true);
 });
 

@@ -157,8 +157,7 @@ std::string SqliteTx::password_hash(const std::string& user_id) {
 }
 
 std::optional<chat::TokenGrant> SqliteTx::find_token(const std::string& digest) {
-    auto& query =
-        statement("SELECT user_id, team_id, kind FROM tokens WHERE digest = ? AND revoked = 0");
+    auto& query = statement("SELECT user_id, team_id, kind, revoked FROM tokens WHERE digest = ?");
     query.bind(1, digest);
     if (!query.executeStep()) {
         return std::nullopt;
@@ -168,6 +167,7 @@ std::optional<chat::TokenGrant> SqliteTx::find_token(const std::string& digest) 
     grant.team_id = query.getColumn(1).getString();
     grant.kind = query.getColumn(2).getString() == "session" ? chat::TokenKind::session
                                                              : chat::TokenKind::user;
+    grant.revoked = query.getColumn(3).getInt() != 0;
     return grant;
 }
 

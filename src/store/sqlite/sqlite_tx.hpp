@@ -61,6 +61,7 @@ class SqliteTx final : public StoreWriter {
     std::optional<chat::Conversation> find_conversation(const std::string& id) override;
     std::optional<chat::Conversation> find_channel_by_name(const std::string& team_id,
                                                            const std::string& name) override;
+    std::optional<chat::Conversation> find_general_channel(const std::string& team_id) override;
     std::optional<chat::Conversation> find_dm(const std::string& team_id,
                                               const std::vector<std::string>& users) override;
     std::vector<chat::Conversation> list_conversations(const std::string& team_id,
