@@ -52,6 +52,14 @@ bool is_method_name(std::string_view name) {
 
 }  // namespace
 
+Router::Router(Services& services, MethodTable methods)
+    : services_(services), methods_(std::move(methods)) {
+    auto& metrics = Metrics::global();
+    metrics.describe("parley_api_requests_total", "Web API calls by method and outcome", "counter");
+    metrics.describe("parley_api_request_seconds",
+                     "Web API call latency, arguments parsed to response built", "histogram");
+}
+
 net::HttpResponse Router::handle(const net::HttpRequest& request) {
     std::string_view target = request.target;
     size_t question = target.find('?');

@@ -10,8 +10,7 @@ namespace parley::api {
 
 class Router {
   public:
-    Router(Services& services, MethodTable methods)
-        : services_(services), methods_(std::move(methods)) {}
+    Router(Services& services, MethodTable methods);
 
     // Called on a worker thread; may block on the store. Never throws for client input.
     net::HttpResponse handle(const net::HttpRequest& request);

@@ -12,6 +12,7 @@
 #include <stdexcept>
 #include <thread>
 
+#include "common/metrics.hpp"
 #include "store/sqlite/schema.hpp"
 #include "store/sqlite/sqlite_tx.hpp"
 
@@ -40,6 +41,10 @@ void Connection::release_statements() {
 }
 
 namespace {
+
+double seconds_since(std::chrono::steady_clock::time_point started) {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+}
 
 Error internal_error(const std::exception& e) {
     return make_error("internal_error", std::string("store: ") + e.what());
@@ -77,6 +82,7 @@ struct WriteJob {
 class SqliteStore final : public Store {
   public:
     explicit SqliteStore(const SqliteOptions& options) : options_(options) {
+        describe_metrics();
         open_writer();
         open_readers();
         writer_thread_ = std::thread([this] { run_writer(); });
@@ -92,9 +98,11 @@ class SqliteStore final : public Store {
     }
 
     Status read(const std::function<Status(StoreReader&)>& fn) override {
+        auto started = std::chrono::steady_clock::now();
         Connection& connection = checkout_reader();
         Status outcome = run_read(connection, fn);
         checkin_reader(connection);
+        Metrics::global().observe_seconds("parley_store_read_seconds", "", seconds_since(started));
         return outcome;
     }
 
@@ -113,6 +121,17 @@ class SqliteStore final : public Store {
     }
 
   private:
+    static void describe_metrics() {
+        auto& metrics = Metrics::global();
+        metrics.describe("parley_store_read_seconds",
+                         "Time of one read snapshot, pool wait included", "histogram");
+        metrics.describe("parley_store_commit_seconds",
+                         "Time of one group commit, from BEGIN to durable COMMIT", "histogram");
+        metrics.describe("parley_store_commits_total", "Write transactions committed", "counter");
+        metrics.describe("parley_store_write_jobs_total",
+                         "Writes committed; divided by commits, the mean batch size", "counter");
+    }
+
     void open_writer() {
         auto parent = std::filesystem::path(options_.path).parent_path();
         if (!parent.empty()) {
@@ -199,6 +218,16 @@ class SqliteStore final : public Store {
     }
 
     void commit_batch(const std::vector<WriteJob*>& batch) {
+        auto started = std::chrono::steady_clock::now();
+        run_batch(batch);
+
+        auto& metrics = Metrics::global();
+        metrics.observe_seconds("parley_store_commit_seconds", "", seconds_since(started));
+        metrics.add("parley_store_commits_total", "");
+        metrics.add("parley_store_write_jobs_total", "", static_cast<double>(batch.size()));
+    }
+
+    void run_batch(const std::vector<WriteJob*>& batch) {
         SQLite::Database& db = writer_->db();
         try {
             db.exec("BEGIN IMMEDIATE");
