@@ -83,6 +83,9 @@ Status parse_json(Args& args, std::string_view body, const ArgLimits& limits) {
         return make_error("json_not_object");
     }
     for (auto& [name, value] : document.items()) {
+        if (value.is_null()) {
+            continue;  // JSON clients write null for "not given".
+        }
         std::string text = value.is_string() ? value.get<std::string>() : value.dump();
         if (auto added = add_checked(args, name, std::move(text), limits); !added) {
             return added;
@@ -126,6 +129,10 @@ Result<Args> Args::parse(std::string_view query, std::string_view content_type,
     }
     if (body.empty()) {
         return args;
+    }
+    if (starts_with_ci(content_type, "multipart/")) {
+        // TODO(#2): multipart bodies arrive with file uploads, which Parley does not take yet.
+        return make_error("invalid_form_data", "multipart bodies are not supported");
     }
     Status parsed = starts_with_ci(content_type, "application/json")
                         ? parse_json(args, body, limits)

@@ -112,7 +112,8 @@ Result<Json> invites_accept(Call& call) {
     user.name = call.args.text("name");
     user.real_name = call.args.text("real_name");
     user.password = call.args.text("password");
-    auto joined = call.services.accounts.accept_invitation(call.args.text("code"), user);
+    auto joined =
+        call.services.accounts.accept_invitation(call.args.text("code"), user, call.remote_address);
     if (!joined) {
         return joined.error();
     }

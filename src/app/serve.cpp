@@ -72,9 +72,13 @@ int serve(const Config& config) {
     });
     server.start();
     auto [host, port] = split_listen_address(config.listen);
-    services.public_url.set(!config.public_url.empty()
-                                ? config.public_url
-                                : "http://" + host + ":" + std::to_string(server.port()));
+    std::string public_url = !config.public_url.empty()
+                                 ? config.public_url
+                                 : "http://" + host + ":" + std::to_string(server.port());
+    while (!public_url.empty() && public_url.back() == '/') {
+        public_url.pop_back();  // Links are built as public_url + "/path".
+    }
+    services.public_url.set(public_url);
     write_port_file(config.port_file, server.port());
     spdlog::info("serve: listening address={} port={} data={}", config.listen, server.port(),
                  config.data_dir);

@@ -133,6 +133,12 @@ Result<Credentials> insert_user_with_token(store::StoreWriter& tx, const Team& t
     return Credentials{std::move(user), team, std::move(token)};
 }
 
+// Not revoked, not expired, not used up, and for this email if it names one.
+bool is_usable(const std::optional<Invitation>& inv, const std::string& email) {
+    return inv && !inv->revoked && inv->expires >= now_seconds() && inv->uses < inv->max_uses &&
+           (inv->email.empty() || inv->email == email);
+}
+
 }  // namespace
 
 std::string normalize_email(std::string_view email) {
@@ -261,6 +267,15 @@ Result<Credentials> Accounts::create_user(const NewUser& request) {
     return std::move(*created);
 }
 
+Status Accounts::check_invitation(const std::string& secret, const std::string& email) {
+    return store_.read([&](store::StoreReader& reader) -> Status {
+        if (!is_usable(reader.find_invitation(secret_digest(secret)), email)) {
+            return make_error("invalid_invite");
+        }
+        return ok_status();
+    });
+}
+
 Result<Authenticated> Accounts::authenticate(std::string_view token) {
     std::optional<Authenticated> found;
     std::string digest = secret_digest(token);
@@ -298,35 +313,39 @@ Result<Credentials> Accounts::sign_in(const std::string& team, const std::string
     }
 
     std::vector<User> matches;
+    std::vector<std::string> hashes;
     std::optional<Team> chosen;
-    std::string stored_hash;
     Status read = store_.read([&](store::StoreReader& reader) -> Status {
         for (auto& user : reader.users_with_email(account)) {
             auto user_team = reader.find_team(user.team_id);
-            if (team.empty() || team == user_team->id || team == user_team->domain) {
+            if (user_team && (team.empty() || team == user_team->id || team == user_team->domain)) {
                 chosen = user_team;
+                hashes.push_back(reader.password_hash(user.id));
                 matches.push_back(std::move(user));
             }
-        }
-        if (matches.size() == 1) {
-            stored_hash = reader.password_hash(matches.front().id);
         }
         return ok_status();
     });
     if (!read) {
         return read.error();
     }
-    if (matches.size() > 1) {
-        return make_error("team_required");
-    }
     if (matches.empty()) {
         verify_against_dummy(password);
         throttle_.record_failure(account, address);
         return make_error("invalid_credentials");
     }
-    if (!auth::verify_password(stored_hash, password)) {
+    // With several workspaces to choose from, "team_required" is said only to someone who
+    // knows one of the passwords, so it reveals nothing to a stranger.
+    bool any_matches = false;
+    for (const auto& hash : hashes) {
+        any_matches = any_matches || auth::verify_password(hash, password);
+    }
+    if (!any_matches) {
         throttle_.record_failure(account, address);
         return make_error("invalid_credentials");
+    }
+    if (matches.size() > 1) {
+        return make_error("team_required");
     }
     if (matches.front().deleted) {
         return make_error("account_inactive");
@@ -425,8 +444,18 @@ Result<IssuedInvitation> Accounts::invite(const User& inviter, const std::string
     return issued;
 }
 
-Result<Credentials> Accounts::accept_invitation(const std::string& secret, NewUser request) {
+Result<Credentials> Accounts::accept_invitation(const std::string& secret, NewUser request,
+                                                const std::string& address) {
+    // Invitation codes are guessed like passwords are, so failures count the same way.
+    const std::string throttle_key = "invitation";
+    if (!throttle_.allowed(throttle_key, address)) {
+        return make_error("ratelimited");
+    }
     request.email = normalize_email(request.email);
+    if (auto usable = check_invitation(secret, request.email); !usable) {
+        throttle_.record_failure(throttle_key, address);
+        return usable.error();
+    }
     if (auto valid = validate_new_user(request); !valid) {
         return valid.error();
     }
@@ -435,8 +464,7 @@ Result<Credentials> Accounts::accept_invitation(const std::string& secret, NewUs
     std::optional<Credentials> created;
     Status written = store_.write([&](store::StoreWriter& tx) -> Status {
         auto inv = tx.find_invitation(secret_digest(secret));
-        if (!inv || inv->revoked || inv->expires < now_seconds() || inv->uses >= inv->max_uses ||
-            (!inv->email.empty() && inv->email != request.email)) {
+        if (!is_usable(inv, request.email)) {
             return make_error("invalid_invite");
         }
         auto team = tx.find_team(inv->team_id);

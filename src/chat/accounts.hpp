@@ -93,10 +93,14 @@ class Accounts {
                                     int max_uses, int64_t ttl_seconds);
 
     // Joins through an invitation: "invalid_invite" (unknown, revoked, expired, used up, or
-    // for another email), then the create_user errors. Returns a session token.
-    Result<Credentials> accept_invitation(const std::string& secret, NewUser user);
+    // for another email), "ratelimited" (too many bad codes from `address`), then the
+    // create_user errors. Returns a session token.
+    Result<Credentials> accept_invitation(const std::string& secret, NewUser user,
+                                          const std::string& address);
 
   private:
+    Status check_invitation(const std::string& secret, const std::string& email);
+
     store::Store& store_;
     auth::SigninThrottle& throttle_;
 };

@@ -20,6 +20,7 @@
 #include <string>
 
 #include "net/http_types.hpp"
+#include "net/websocket.hpp"
 
 namespace parley::net {
 
@@ -50,6 +51,13 @@ class HttpServer {
     ~HttpServer();
     HttpServer(const HttpServer&) = delete;
     HttpServer& operator=(const HttpServer&) = delete;
+
+    // Upgrade requests (GET with "Upgrade: websocket") for exactly `path` (the query string
+    // is not part of the match) go to `acceptor`; upgrades to other paths get 404. Call
+    // before start(). On stop(), open WebSockets get what is already queued (within
+    // shutdown_grace_ms), then a close frame with 1001 (going away), then on_close.
+    void set_websocket_route(std::string path, WebSocketAcceptor acceptor,
+                             WebSocketOptions options);
 
     // Binds and starts the I/O and worker threads; returns once the socket is listening.
     // Throws std::runtime_error if the address cannot be resolved or bound (a start-up

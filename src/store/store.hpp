@@ -29,6 +29,30 @@ struct MessageRange {
     size_t limit = 100;
 };
 
+// Who an event is for. An event is delivered to a user when:
+//   team:         the user is in team_id;
+//   conversation: the user is a member of conversation_id, or is user_id (the subject,
+//                 e.g. the person who just left, who must still hear of it);
+//   user:         the user is user_id.
+enum class EventAudience { team, conversation, user };
+
+// A change that clients must hear about, written in the same transaction as the change
+// itself, so the log and the data never disagree. `payload` is the complete JSON object
+// sent to clients, except for its "resume_cursor", which is added from `seq` on delivery.
+struct NewEvent {
+    std::string team_id;
+    EventAudience audience = EventAudience::conversation;
+    std::string conversation_id;
+    std::string user_id;
+    std::string type;  // Same as the payload's "type"; for metrics and logs.
+    std::string payload;
+};
+
+struct StoredEvent : NewEvent {
+    int64_t seq = 0;       // Position in the log: unique, increasing in commit order.
+    TsMicros created = 0;  // When it was committed (close to; the writer's clock).
+};
+
 struct ConversationFilter {
     bool public_channels = true;
     bool private_channels = false;
@@ -105,6 +129,17 @@ class StoreReader {
                                 TsMicros after_ts) = 0;
     virtual size_t count_unread_mentions(const std::string& conversation_id,
                                          const std::string& user_id, TsMicros after_ts) = 0;
+
+    // The event log. Events of `team_id` with seq > after_seq, oldest first, at most limit.
+    virtual std::vector<StoredEvent> events_after(const std::string& team_id, int64_t after_seq,
+                                                  size_t limit) = 0;
+    // The newest seq in the log, 0 when empty.
+    virtual int64_t latest_event_seq() = 0;
+    // The oldest seq still kept; replays from before it are impossible. 0 when empty.
+    virtual int64_t oldest_event_seq() = 0;
+    // A random id made when the database was created. Cursors carry it, so a cursor from
+    // another database is recognised instead of being misread.
+    virtual std::string log_epoch() = 0;
 };
 
 // Changes, inside one transaction. Reads made through the writer see its own changes.
@@ -158,7 +193,18 @@ class StoreWriter : public StoreReader {
     virtual Status add_pin(const std::string& conversation_id, TsMicros ts,
                            const std::string& user_id) = 0;
     virtual Status remove_pin(const std::string& conversation_id, TsMicros ts) = 0;
+
+    // Appends to the event log; returns the event's seq. If this write is rolled back, the
+    // event goes with it and is never published.
+    virtual int64_t append_event(const NewEvent& event) = 0;
+    // Drops events with created < before (retention). Returns how many.
+    virtual size_t prune_events(TsMicros before) = 0;
 };
+
+// Called after every commit that made events durable, with those events in seq order,
+// always from the same thread (the store's writer), one call at a time. Must be quick and
+// must not call back into the store.
+using CommitListener = std::function<void(std::vector<StoredEvent> events)>;
 
 class Store {
   public:
@@ -172,6 +218,10 @@ class Store {
     // rolled back). If fn returns an error, its changes are rolled back and the error is
     // returned. Writes are serialised; concurrent callers are batched into one commit.
     virtual Status write(const std::function<Status(StoreWriter&)>& fn) = 0;
+
+    // Installs the one listener for committed events (the real-time hub). Set it before the
+    // first write; replaces any earlier listener.
+    virtual void set_commit_listener(CommitListener listener) = 0;
 };
 
 }  // namespace parley::store

@@ -117,7 +117,7 @@ test('huge headers get 431, malformed HTTP gets 400', async () => {
   assert.match(await rawExchange(bigHeader), /^HTTP\/1\.1 431/);
   assert.match(await rawExchange('HELLO THERE\r\n\r\n'), /^HTTP\/1\.1 400/);
   assert.match(await rawExchange('GET / HTTP/1.1\r\nContent-Length: banana\r\n\r\n'), /^HTTP\/1\.1 400/);
-  assert.match(await rawExchange(Buffer.from([0, 1, 2, 3, 0xff, 0xfe, 13, 10, 13, 10])), /^(HTTP\/1\.1 400|)$/);
+  assert.match(await rawExchange(Buffer.from([0, 1, 2, 3, 0xff, 0xfe, 13, 10, 13, 10])), /^(HTTP\/1\.1 400 |$)/);
 });
 
 test('other HTTP methods and paths', async () => {

@@ -170,32 +170,41 @@ test('acknowledged posts survive SIGKILL mid-load, twice in a row (sync=normal)'
   await crashTwiceAndRecover(t, ['--sync', 'normal']);
 });
 
-// Opens a raw connection and sends a chat.postMessage request whose body stops halfway, so
-// the server has a request in flight that cannot finish until `finish()` sends the rest.
-// `response` resolves with everything the server sent before closing.
-async function startHalfSentPost(server, { token, channel }, text) {
+// Opens a raw connection and sends the header of a chat.postMessage request with
+// `Expect: 100-continue`. The server answers "100 Continue" only once it has read the header,
+// so when this resolves the request is certainly in flight on the server, and it cannot
+// finish until `finish()` sends the body. `response` resolves with everything the server
+// sent (the interim 100 included) before closing.
+async function startHeldPost(server, { token, channel }, text) {
   const body = new URLSearchParams({ channel, text }).toString();
-  const half = Math.floor(body.length / 2);
   const socket = connect(server.port, '127.0.0.1');
-  await new Promise((resolve, reject) => {
-    socket.once('connect', resolve);
-    socket.once('error', reject);
-  });
-  const chunks = [];
+  let received = '';
+  let gotContinue;
+  const continued = new Promise((resolve) => { gotContinue = resolve; });
   const response = new Promise((resolve, reject) => {
-    socket.on('data', (chunk) => chunks.push(chunk));
-    socket.once('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    socket.on('data', (chunk) => {
+      received += chunk.toString('utf8');
+      if (received.startsWith('HTTP/1.1 100 ')) gotContinue();
+    });
+    socket.once('end', () => resolve(received));
     socket.once('error', reject);
   });
+  response.catch(() => {}); // Awaited later; a failure must not count as unhandled meanwhile.
   socket.write([
     'POST /api/chat.postMessage HTTP/1.1',
     'Host: 127.0.0.1',
     `Authorization: Bearer ${token}`,
     'Content-Type: application/x-www-form-urlencoded',
     `Content-Length: ${Buffer.byteLength(body)}`,
-    '', body.slice(0, half),
+    'Expect: 100-continue',
+    '', '',
   ].join('\r\n'));
-  return { response, finish: () => socket.write(body.slice(half)) };
+  const endedFirst = response.then(() => {
+    throw new Error(`connection ended before 100 Continue: ${received}`);
+  });
+  endedFirst.catch(() => {}); // Only matters if it settles before `continued`.
+  await Promise.race([continued, endedFirst]);
+  return { response, finish: () => socket.write(body) };
 }
 
 // Resolves once a new connection to `port` is refused: the server has closed its listener,
@@ -223,17 +232,17 @@ test('SIGTERM lets in-flight posts finish, keeps them, and exits 0', async (t) =
     const ids = createWorkspaceAndChannel(server);
     const acked = new Map();
 
-    // Concurrent load, plus one request held half-sent so it is certainly in flight.
+    // Concurrent load, plus one request held without its body so it is certainly in flight.
     const posting = postUntilStopped(server, ids, acked, { tag: 'term', shouldStop: () => false });
     await sleep(300);
-    const held = await startHalfSentPost(server, ids, 'held across SIGTERM');
+    const held = await startHeldPost(server, ids, 'held across SIGTERM');
     server.process.kill('SIGTERM');
 
     // Finish the held request only once the server is certainly shutting down.
     await waitUntilRefused(server.port);
     held.finish();
     const raw = await held.response;
-    const [head, body] = raw.split('\r\n\r\n');
+    const [, head, body] = raw.split('\r\n\r\n'); // The interim 100 Continue, then the answer.
     assert.match(head, /^HTTP\/1\.1 200 /, `held request answered: ${raw}`);
     assert.match(head, /\r\nconnection: close/i, 'a stopping server should close after answering');
     const answer = JSON.parse(body);

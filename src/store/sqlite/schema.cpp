@@ -151,6 +151,28 @@ CREATE TABLE pins (
     PRIMARY KEY (conversation_id, ts)
 ) WITHOUT ROWID;
 )sql",
+        // 2: the event log behind real-time delivery and resume (docs/realtime.md). seq is
+        // AUTOINCREMENT so that a seq is never reused, even after old events are pruned.
+        R"sql(
+CREATE TABLE events (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    team_id TEXT NOT NULL,
+    audience TEXT NOT NULL,
+    conversation_id TEXT NOT NULL DEFAULT '',
+    user_id TEXT NOT NULL DEFAULT '',
+    type TEXT NOT NULL,
+    payload TEXT NOT NULL,
+    created INTEGER NOT NULL
+);
+CREATE INDEX events_by_team ON events(team_id, seq);
+CREATE INDEX events_by_created ON events(created);
+
+CREATE TABLE meta (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+INSERT INTO meta (key, value) VALUES ('log_epoch', lower(hex(randomblob(8))));
+)sql",
     };
     return kMigrations;
 }

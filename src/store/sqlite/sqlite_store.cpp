@@ -106,6 +106,11 @@ class SqliteStore final : public Store {
         return outcome;
     }
 
+    void set_commit_listener(CommitListener listener) override {
+        std::lock_guard lock(listener_mutex_);
+        listener_ = std::move(listener);
+    }
+
     Status write(const std::function<Status(StoreWriter&)>& fn) override {
         WriteJob job;
         job.fn = &fn;
@@ -236,6 +241,7 @@ class SqliteStore final : public Store {
             }
             writer_->release_statements();
             db.exec("COMMIT");
+            publish_committed_events();
         } catch (const std::exception& e) {
             spdlog::error("store: batch commit failed jobs={} error=\"{}\"", batch.size(),
                           e.what());
@@ -245,20 +251,37 @@ class SqliteStore final : public Store {
             } catch (const std::exception&) {
                 // Already rolled back by SQLite itself; nothing more to undo.
             }
+            writer_->pending_events().clear();
             for (WriteJob* job : batch) {
                 job->outcome = internal_error(e);
             }
         }
     }
 
+    // Runs before the writers are woken, so an "ok" answer means the change's events are
+    // already on their way to every listener.
+    void publish_committed_events() {
+        std::vector<StoredEvent> events;
+        events.swap(writer_->pending_events());
+        if (events.empty()) {
+            return;
+        }
+        std::lock_guard lock(listener_mutex_);
+        if (listener_) {
+            listener_(std::move(events));
+        }
+    }
+
     Status run_job(WriteJob& job) {
         SQLite::Database& db = writer_->db();
         db.exec("SAVEPOINT job");
+        size_t events_before = writer_->pending_events().size();
         try {
             SqliteTx tx(*writer_);
             Status outcome = (*job.fn)(tx);
             if (!outcome.ok()) {
                 writer_->release_statements();
+                writer_->pending_events().resize(events_before);
                 db.exec("ROLLBACK TO job");
             }
             db.exec("RELEASE job");
@@ -266,6 +289,7 @@ class SqliteStore final : public Store {
         } catch (const std::exception& e) {
             spdlog::error("store: write failed error=\"{}\"", e.what());
             writer_->release_statements();
+            writer_->pending_events().resize(events_before);
             db.exec("ROLLBACK TO job");
             db.exec("RELEASE job");
             return internal_error(e);
@@ -286,6 +310,9 @@ class SqliteStore final : public Store {
     std::deque<WriteJob*> queue_;  // Guarded by queue_mutex_.
     bool stopping_ = false;        // Guarded by queue_mutex_.
     std::thread writer_thread_;
+
+    std::mutex listener_mutex_;
+    CommitListener listener_;  // Guarded by listener_mutex_.
 };
 
 }  // namespace

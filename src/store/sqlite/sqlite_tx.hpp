@@ -33,10 +33,15 @@ class Connection {
     // connection would go on reading stale data.
     void release_statements();
 
+    // Events appended by the writer's current batch, in seq order; handed to the commit
+    // listener after COMMIT. Only the writer connection uses it.
+    std::vector<StoredEvent>& pending_events() { return pending_events_; }
+
   private:
     SQLite::Database db_;
     std::unordered_map<const char*, std::unique_ptr<SQLite::Statement>> statements_;
     std::vector<SQLite::Statement*> in_use_;
+    std::vector<StoredEvent> pending_events_;
 };
 
 class SqliteTx final : public StoreWriter {
@@ -126,6 +131,15 @@ class SqliteTx final : public StoreWriter {
     Status add_pin(const std::string& conversation_id, TsMicros ts,
                    const std::string& user_id) override;
     Status remove_pin(const std::string& conversation_id, TsMicros ts) override;
+
+    // The event log (sqlite_events.cpp).
+    std::vector<StoredEvent> events_after(const std::string& team_id, int64_t after_seq,
+                                          size_t limit) override;
+    int64_t latest_event_seq() override;
+    int64_t oldest_event_seq() override;
+    std::string log_epoch() override;
+    int64_t append_event(const NewEvent& event) override;
+    size_t prune_events(TsMicros before) override;
 
   private:
     SQLite::Statement& statement(const char* sql) { return connection_.statement(sql); }
