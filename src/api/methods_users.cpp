@@ -7,6 +7,7 @@
 #include "chat/accounts.hpp"
 #include "common/json.hpp"
 #include "common/utf8.hpp"
+#include "realtime/events.hpp"
 #include "store/store.hpp"
 
 namespace parley::api {
@@ -184,6 +185,7 @@ Result<Json> users_profile_set(Call& call) {
         }
         user->updated = now_seconds();
         tx.update_user(*user);
+        realtime::user_changed(tx, *user);
         updated = std::move(user);
         return ok_status();
     });

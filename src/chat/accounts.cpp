@@ -9,6 +9,7 @@
 #include "auth/signin_throttle.hpp"
 #include "common/ids.hpp"
 #include "common/utf8.hpp"
+#include "realtime/events.hpp"
 #include "store/store.hpp"
 
 namespace parley::chat {
@@ -124,10 +125,12 @@ Result<Credentials> insert_user_with_token(store::StoreWriter& tx, const Team& t
     user.created = now_seconds();
     user.updated = user.created;
     tx.insert_user(user, password_hash);
+    realtime::team_joined(tx, user);
 
     auto general = tx.find_general_channel(team.id);
     if (general && user.role != Role::guest) {
         tx.add_member(Membership{general->id, user.id, user.created, 0, true});
+        realtime::member_joined_channel(tx, *general, user.id, "");
     }
     std::string token = insert_token(tx, user, kind);
     return Credentials{std::move(user), team, std::move(token)};
@@ -405,6 +408,7 @@ Status Accounts::deactivate_user(const std::string& user_id) {
         user->deleted = true;
         user->updated = now_seconds();
         tx.update_user(*user);
+        realtime::user_changed(tx, *user);
         return ok_status();
     });
 }

@@ -1,6 +1,11 @@
 // Workspaces, people and their credentials: creating a workspace with its owner, adding
 // users, tokens, sign-in and sign-out, invitations, password resets and deactivation.
 // Stateless apart from the store and the sign-in throttle; safe from any worker thread.
+//
+// Real-time events (realtime/events.hpp) go out in the same transaction as the change: every
+// new user (create_workspace, create_user, accept_invitation) appends team_join, and
+// member_joined_channel when they join the general channel; deactivate_user appends
+// user_change. Credentials, invitations and passwords emit nothing.
 #pragma once
 
 #include <string>

@@ -7,6 +7,7 @@
 #include "common/ids.hpp"
 #include "common/slack_ts.hpp"
 #include "common/utf8.hpp"
+#include "realtime/events.hpp"
 
 namespace parley::chat {
 
@@ -189,6 +190,9 @@ Result<OpenOutcome> open_found_dm(store::StoreWriter& writer, const User& viewer
     outcome.existed = true;
     outcome.was_open = membership && membership->is_open;
     writer.set_open(dm.id, viewer.id, true);
+    if (!outcome.was_open) {
+        realtime::dm_opened(writer, dm, viewer.id);
+    }
     outcome.view = view_of(writer, viewer, std::move(dm));
     return outcome;
 }
@@ -221,6 +225,7 @@ Result<OpenOutcome> create_dm(store::StoreWriter& writer, const User& viewer,
     for (const auto& user : participants) {
         writer.add_member(new_membership(dm.id, user.id));
     }
+    realtime::dm_created(writer, dm);
     OpenOutcome outcome;
     outcome.view = view_of(writer, viewer, std::move(dm));
     return outcome;
@@ -305,6 +310,7 @@ Result<ConversationView> Conversations::create(const User& creator, const std::s
                 return inserted.error();
             }
             writer.add_member(new_membership(channel.id, creator.id));
+            realtime::channel_created(writer, channel);
             return view_of(writer, creator, channel);
         });
 }
@@ -395,6 +401,7 @@ Result<JoinOutcome> Conversations::join(const User& viewer, const std::string& i
         outcome.already_member = writer.find_membership(id, viewer.id).has_value();
         if (!outcome.already_member) {
             writer.add_member(new_membership(id, viewer.id));
+            realtime::member_joined_channel(writer, *channel, viewer.id, "");
         }
         outcome.view = view_of(writer, viewer, std::move(*channel));
         return outcome;
@@ -402,34 +409,34 @@ Result<JoinOutcome> Conversations::join(const User& viewer, const std::string& i
 }
 
 Result<LeaveOutcome> Conversations::leave(const User& viewer, const std::string& id) {
-    return write_value<LeaveOutcome>(store_,
-                                     [&](store::StoreWriter& writer) -> Result<LeaveOutcome> {
-                                         auto channel = find_visible(writer, viewer, id);
-                                         if (!channel) {
-                                             return channel.error();
-                                         }
-                                         if (is_dm(*channel)) {
-                                             return unsupported_type();
-                                         }
-                                         if (channel->is_general) {
-                                             return make_error("cant_leave_general");
-                                         }
-                                         if (!writer.find_membership(id, viewer.id)) {
-                                             return LeaveOutcome{.was_member = false};
-                                         }
-                                         if (channel->is_archived) {
-                                             return make_error("is_archived");
-                                         }
-                                         // A private channel nobody belongs to could never be seen
-                                         // or joined again.
-                                         if (channel->kind == ConversationKind::private_channel &&
-                                             writer.count_members(id) <= 1) {
-                                             return make_error("last_member");
-                                         }
+    return write_value<LeaveOutcome>(
+        store_, [&](store::StoreWriter& writer) -> Result<LeaveOutcome> {
+            auto channel = find_visible(writer, viewer, id);
+            if (!channel) {
+                return channel.error();
+            }
+            if (is_dm(*channel)) {
+                return unsupported_type();
+            }
+            if (channel->is_general) {
+                return make_error("cant_leave_general");
+            }
+            if (!writer.find_membership(id, viewer.id)) {
+                return LeaveOutcome{.was_member = false};
+            }
+            if (channel->is_archived) {
+                return make_error("is_archived");
+            }
+            // A private channel nobody belongs to could never be seen or joined again.
+            if (channel->kind == ConversationKind::private_channel &&
+                writer.count_members(id) <= 1) {
+                return make_error("last_member");
+            }
 
-                                         writer.remove_member(id, viewer.id);
-                                         return LeaveOutcome{.was_member = true};
-                                     });
+            writer.remove_member(id, viewer.id);
+            realtime::member_left_channel(writer, *channel, viewer.id, viewer.id);
+            return LeaveOutcome{.was_member = true};
+        });
 }
 
 Result<ConversationView> Conversations::invite(const User& inviter, const std::string& id,
@@ -468,6 +475,7 @@ Result<ConversationView> Conversations::invite(const User& inviter, const std::s
             }
             for (const auto& user_id : user_ids) {
                 writer.add_member(new_membership(id, user_id));
+                realtime::member_joined_channel(writer, *channel, user_id, inviter.id);
             }
             return view_of(writer, inviter, std::move(*channel));
         });
@@ -499,6 +507,7 @@ Status Conversations::kick(const User& kicker, const std::string& id, const std:
         }
 
         writer.remove_member(id, user_id);
+        realtime::member_left_channel(writer, *channel, user_id, kicker.id);
         return Done{};
     });
 }
@@ -564,6 +573,7 @@ Result<CloseOutcome> Conversations::close(const User& viewer, const std::string&
                                              return CloseOutcome{.was_open = false};
                                          }
                                          writer.set_open(id, viewer.id, false);
+                                         realtime::dm_closed(writer, *dm, viewer.id);
                                          return CloseOutcome{.was_open = true};
                                      });
 }
@@ -632,6 +642,7 @@ Result<ConversationView> Conversations::rename(const User& viewer, const std::st
                 if (auto updated = writer.update_conversation(*channel); !updated) {
                     return updated.error();
                 }
+                realtime::channel_renamed(writer, *channel);
             }
             return view_of(writer, viewer, std::move(*channel));
         });
@@ -671,6 +682,11 @@ Status Conversations::set_archived(const User& viewer, const std::string& id, bo
         channel->is_archived = archived;
         if (auto updated = writer.update_conversation(*channel); !updated) {
             return updated.error();
+        }
+        if (archived) {
+            realtime::channel_archived(writer, *channel, viewer.id);
+        } else {
+            realtime::channel_unarchived(writer, *channel, viewer.id);
         }
         return Done{};
     });

@@ -19,8 +19,15 @@
 // - open: anyone may open a DM with any active user of the workspace.
 //   TODO(#2): Slack lets guests message only people they share a channel with; not enforced.
 //
-// TODO(#3): none of these emits its real-time event (member_joined_channel, channel_rename,
-// ...) yet; the gateway will hook in here once it exists.
+// Real-time events (realtime/events.hpp) are appended in the same transaction as the change,
+// so they exist exactly when the change committed: create (channel_created and channel_joined,
+// or group_joined), join and invite (member_joined_channel, channel_joined / group_joined),
+// leave and kick (member_left_channel, channel_left / group_left), rename (only when the name
+// changed), archive, unarchive, and DMs (im_created / mpim_joined when new, im_open / im_close
+// and the mpim_ kinds when a DM is opened again or closed). A call that changes nothing emits
+// nothing.
+// TODO(#3): topic and purpose changes emit no event; Slack tells clients through the
+// channel_topic / channel_purpose messages below, which do not exist yet.
 // TODO(#2): Slack posts a channel_join / channel_topic message into the channel for joins and
 // topic changes; that needs the messages service and is not done here.
 #pragma once

@@ -6,6 +6,7 @@
 #include "chat/mentions.hpp"
 #include "common/ids.hpp"
 #include "common/utf8.hpp"
+#include "realtime/events.hpp"
 #include "store/store.hpp"
 
 namespace parley::chat {
@@ -83,6 +84,7 @@ Result<Conversation> open_dm(store::StoreWriter& tx, const User& author,
     for (const auto& user : users) {
         tx.add_member(Membership{dm.id, user, dm.created, 0, true});
     }
+    realtime::dm_created(tx, dm);
     return dm;
 }
 
@@ -262,6 +264,7 @@ Result<Posted> Messages::post(const User& author, const PostRequest& request) {
         Message message = new_message(author, *conversation, request);
         tx.insert_message(message);
         reopen_dm(tx, *conversation);
+        realtime::message_posted(tx, *conversation, message);
         posted = Posted{*conversation, std::move(message), std::move(parent_user_id), true};
         return ok_status();
     });
@@ -291,6 +294,7 @@ Result<Message> Messages::update(const User& editor, const std::string& channel,
             return make_error("cant_update_message");
         }
 
+        Message before = *message;
         if (edit.text) {
             message->text = *edit.text;
         }
@@ -304,6 +308,7 @@ Result<Message> Messages::update(const User& editor, const std::string& channel,
         message->edited_by = editor.id;
         message->edited_ts = now_micros();
         tx.update_message(*message);
+        realtime::message_changed(tx, *conversation, editor.id, before, *message);
         updated = std::move(*message);
         return ok_status();
     });
@@ -326,7 +331,14 @@ Status Messages::delete_message(const User& actor, const std::string& channel, T
         if (message->user_id != actor.id && !is_admin_or_owner(actor.role)) {
             return make_error("cant_delete_message");
         }
+
+        // Read before the delete changes it: events carry the parent's state before and after.
+        std::optional<Message> parent;
+        if (is_reply(*message)) {
+            parent = tx.find_message(conversation->id, message->thread_ts);
+        }
         tx.delete_message(conversation->id, ts);
+        realtime::message_deleted(tx, *conversation, actor.id, *message, parent);
         return ok_status();
     });
 }
@@ -355,7 +367,11 @@ Status Messages::add_reaction(const User& actor, const std::string& channel, TsM
         if (reactions_by(*message, actor.id) >= kMaxReactionsPerUser) {
             return make_error("too_many_reactions");
         }
-        return tx.add_reaction(conversation->id, ts, name, actor.id);
+        if (auto added = tx.add_reaction(conversation->id, ts, name, actor.id); !added) {
+            return added;
+        }
+        realtime::reaction_added(tx, *conversation, *message, actor.id, name);
+        return ok_status();
     });
 }
 
@@ -369,10 +385,15 @@ Status Messages::remove_reaction(const User& actor, const std::string& channel, 
         if (!conversation) {
             return conversation.error();
         }
-        if (auto message = find_live_message(tx, conversation->id, ts); !message) {
+        auto message = find_live_message(tx, conversation->id, ts);
+        if (!message) {
             return message.error();
         }
-        return tx.remove_reaction(conversation->id, ts, name, actor.id);
+        if (auto removed = tx.remove_reaction(conversation->id, ts, name, actor.id); !removed) {
+            return removed;
+        }
+        realtime::reaction_removed(tx, *conversation, *message, actor.id, name);
+        return ok_status();
     });
 }
 
@@ -392,7 +413,11 @@ Status Messages::pin(const User& actor, const std::string& channel, TsMicros ts)
         if (tx.pinned_messages(conversation->id).size() >= kMaxPinsPerConversation) {
             return make_error("too_many_pins");
         }
-        return tx.add_pin(conversation->id, ts, actor.id);
+        if (auto pinned = tx.add_pin(conversation->id, ts, actor.id); !pinned) {
+            return pinned;
+        }
+        realtime::pin_added(tx, *conversation, ts, actor.id);
+        return ok_status();
     });
 }
 
@@ -402,10 +427,15 @@ Status Messages::unpin(const User& actor, const std::string& channel, TsMicros t
         if (!conversation) {
             return conversation.error();
         }
-        if (auto message = find_live_message(tx, conversation->id, ts); !message) {
+        auto message = find_live_message(tx, conversation->id, ts);
+        if (!message) {
             return message.error();
         }
-        return tx.remove_pin(conversation->id, ts);
+        if (auto unpinned = tx.remove_pin(conversation->id, ts); !unpinned) {
+            return unpinned;
+        }
+        realtime::pin_removed(tx, *conversation, *message, actor.id);
+        return ok_status();
     });
 }
 
@@ -508,6 +538,7 @@ Status Messages::mark(const User& viewer, const std::string& channel, TsMicros t
             return conversation.error();
         }
         tx.set_last_read(conversation->id, viewer.id, ts);
+        realtime::conversation_marked(tx, *conversation, viewer.id, ts);
         return ok_status();
     });
 }

@@ -7,6 +7,13 @@
 // posted with reply_broadcast is stored with subtype "thread_broadcast" and also shows in the
 // conversation's history, as in Slack. A deleted parent that still has replies stays as a
 // "tombstone" (as Slack shows it) until its last reply goes.
+//
+// Every change appends its real-time events (realtime/events.hpp) in its own transaction:
+// post (message; a reply also message_replied; a new DM to a user id also im_created),
+// update (message_changed), delete (message_deleted, or message_changed with the tombstone;
+// a reply's parent also gets its new state), reactions (reaction_added / _removed), pins
+// (pin_added / pin_removed) and mark (channel_marked, group_marked or im_marked, to the
+// reader). A repeated post (same client_msg_id) and every failed call emit nothing.
 #pragma once
 
 #include <optional>
