@@ -17,6 +17,7 @@ MethodTable build_method_table() {
     register_user_methods(table);
     register_conversation_methods(table);
     register_message_methods(table);
+    register_realtime_methods(table);
     return table;
 }
 

@@ -25,6 +25,10 @@ class Accounts;
 class Conversations;
 class Messages;
 }  // namespace parley::chat
+namespace parley::realtime {
+class Hub;
+class TicketBook;
+}  // namespace parley::realtime
 
 namespace parley::api {
 
@@ -64,6 +68,8 @@ struct Services {
     chat::Conversations& conversations;
     chat::Messages& messages;
     auth::SigninThrottle& signin_throttle;
+    realtime::Hub& hub;
+    realtime::TicketBook& tickets;
     PublicUrl public_url;  // "http://localhost:8080"; call public_url.get().
 };
 
@@ -99,6 +105,7 @@ void register_account_methods(MethodTable& table);       // methods_accounts.cpp
 void register_user_methods(MethodTable& table);          // methods_users.cpp
 void register_conversation_methods(MethodTable& table);  // methods_conversations.cpp
 void register_message_methods(MethodTable& table);       // methods_messages.cpp
+void register_realtime_methods(MethodTable& table);      // methods_realtime.cpp
 
 MethodTable build_method_table();
 

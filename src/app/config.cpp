@@ -69,6 +69,23 @@ const Setting kMaxBody{"--max-body-bytes", "PARLEY_MAX_BODY_BYTES", "server.max_
 const Setting kIdle{"--idle-timeout-ms", "PARLEY_IDLE_TIMEOUT_MS", "server.idle_timeout_ms",
                     "Idle keep-alive connections are closed after this"};
 
+const Setting kPresenceGrace{"--presence-grace-ms", "PARLEY_PRESENCE_GRACE_MS",
+                             "realtime.presence_grace_ms",
+                             "A user with no open socket turns away after this"};
+const Setting kPresenceFlush{"--presence-flush-ms", "PARLEY_PRESENCE_FLUSH_MS",
+                             "realtime.presence_flush_ms",
+                             "Presence changes are sent at most this often"};
+const Setting kMaxReplay{"--max-replay-events", "PARLEY_MAX_REPLAY_EVENTS",
+                         "realtime.max_replay_events",
+                         "More missed events than this: the client resyncs instead"};
+const Setting kWsIdle{"--ws-idle-timeout-ms", "PARLEY_WS_IDLE_TIMEOUT_MS",
+                      "realtime.idle_timeout_ms", "A silent socket is pinged, then closed"};
+const Setting kWsQueue{"--ws-max-queued-bytes", "PARLEY_WS_MAX_QUEUED_BYTES",
+                       "realtime.max_queued_bytes",
+                       "Unsent bytes a socket may hold before it is cut off"};
+const Setting kRetention{"--event-retention-hours", "PARLEY_EVENT_RETENTION_HOURS",
+                         "realtime.event_retention_hours", "Events are kept this long"};
+
 }  // namespace
 
 void add_serve_options(CLI::App& command, Config& config) {
@@ -85,6 +102,12 @@ void add_serve_options(CLI::App& command, Config& config) {
     bind(command, config.worker_threads, kWorkers);
     bind(command, config.max_body_bytes, kMaxBody);
     bind(command, config.idle_timeout_ms, kIdle);
+    bind(command, config.presence_grace_ms, kPresenceGrace);
+    bind(command, config.presence_flush_ms, kPresenceFlush);
+    bind(command, config.max_replay_events, kMaxReplay);
+    bind(command, config.ws_idle_timeout_ms, kWsIdle);
+    bind(command, config.ws_max_queued_bytes, kWsQueue);
+    bind(command, config.event_retention_hours, kRetention);
 }
 
 void apply_config_file(CLI::App& command, Config& config) {
@@ -107,6 +130,12 @@ void apply_config_file(CLI::App& command, Config& config) {
     fill_from_toml(command, file, config.worker_threads, kWorkers);
     fill_from_toml(command, file, config.max_body_bytes, kMaxBody);
     fill_from_toml(command, file, config.idle_timeout_ms, kIdle);
+    fill_from_toml(command, file, config.presence_grace_ms, kPresenceGrace);
+    fill_from_toml(command, file, config.presence_flush_ms, kPresenceFlush);
+    fill_from_toml(command, file, config.max_replay_events, kMaxReplay);
+    fill_from_toml(command, file, config.ws_idle_timeout_ms, kWsIdle);
+    fill_from_toml(command, file, config.ws_max_queued_bytes, kWsQueue);
+    fill_from_toml(command, file, config.event_retention_hours, kRetention);
 }
 
 std::pair<std::string, uint16_t> split_listen_address(const std::string& listen) {

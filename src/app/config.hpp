@@ -26,8 +26,14 @@ struct Config {
     // durable, so the workers bound how many writes can share one commit (bench/run.sh
     // measured ~8 per commit with 16 workers, 20-29 with 64). Idle workers cost little.
     size_t worker_threads = 64;
-    size_t max_body_bytes = 1 << 20;    // [server] max_body_bytes
-    uint32_t idle_timeout_ms = 60'000;  // [server] idle_timeout_ms
+    size_t max_body_bytes = 1 << 20;          // [server] max_body_bytes
+    uint32_t idle_timeout_ms = 60'000;        // [server] idle_timeout_ms
+    uint32_t presence_grace_ms = 5'000;       // [realtime] presence_grace_ms
+    uint32_t presence_flush_ms = 1'000;       // [realtime] presence_flush_ms
+    size_t max_replay_events = 10'000;        // [realtime] max_replay_events
+    uint32_t ws_idle_timeout_ms = 60'000;     // [realtime] idle_timeout_ms
+    size_t ws_max_queued_bytes = 4 << 20;     // [realtime] max_queued_bytes
+    uint32_t event_retention_hours = 24 * 7;  // [realtime] event_retention_hours
 };
 
 // Adds the serve flags to `command`, bound to `config`.

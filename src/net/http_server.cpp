@@ -2,8 +2,8 @@
 // graceful stop. One connection's request loop is in http_session.cpp.
 //
 // Threads: `io_threads` threads run one io_context; every connection lives on its own strand
-// and never blocks. Handlers run on a separate pool of `worker_threads` threads, because
-// they may block on the store.
+// and never blocks. Handlers, WebSocket acceptors and WebSocket session callbacks run on a
+// separate pool of `worker_threads` threads, because they may block on the store.
 #include "net/http_server.hpp"
 
 #include <algorithm>
@@ -27,6 +27,7 @@
 #include "net/http_session.hpp"
 #include "net/server_context.hpp"
 #include "net/waitable_counter.hpp"
+#include "net/websocket_connection.hpp"
 
 namespace parley::net {
 namespace {
@@ -83,6 +84,8 @@ class HttpServer::Impl {
     Impl(const Impl&) = delete;
     Impl& operator=(const Impl&) = delete;
 
+    void set_websocket_route(std::string path, WebSocketAcceptor acceptor,
+                             WebSocketOptions options);
     void start();
     uint16_t port() const { return port_; }
     void stop();
@@ -98,6 +101,9 @@ class HttpServer::Impl {
     bool on_server_thread();
     void shut_down();
     void on_every_session(void (HttpSession::*action)(), Clock::time_point deadline);
+    size_t close_websockets(Clock::time_point deadline);
+    void abort_websockets();
+    size_t abandon_websockets();
     void mark_stopped();
 
     // Declaration order is destruction order reversed, and it matters: destroying ioc_ also
@@ -118,6 +124,26 @@ class HttpServer::Impl {
     asio::ip::tcp::acceptor acceptor_;  // Used on its own strand once the threads run.
     std::vector<std::thread> io_threads_;
 };
+
+void HttpServer::Impl::set_websocket_route(std::string path, WebSocketAcceptor acceptor,
+                                           WebSocketOptions options) {
+    std::lock_guard lock(state_mutex_);
+    if (state_ != State::kCreated) {
+        throw std::logic_error("HttpServer::set_websocket_route() must be called before start()");
+    }
+    if (path.empty() || path.front() != '/' || path.find('?') != std::string::npos) {
+        throw std::invalid_argument("WebSocket route path must start with '/' and have no query");
+    }
+    if (!acceptor) {
+        throw std::invalid_argument("WebSocket route needs an acceptor");
+    }
+    if (context_.websocket_route(path) != nullptr) {
+        throw std::invalid_argument("WebSocket route registered twice: " + path);
+    }
+
+    describe_websocket_metrics();
+    context_.websocket_routes.push_back({std::move(path), std::move(acceptor), options});
+}
 
 void HttpServer::Impl::start() {
     // Held throughout, so that a concurrent stop() sees either nothing started or all of it.
@@ -295,14 +321,24 @@ void HttpServer::Impl::shut_down() {
 
     // Close idle keep-alive connections. Once every strand has acted, each remaining
     // connection is busy with a request that is counted in flight; after answering it sees
-    // `stopping` and closes.
+    // `stopping` and closes. WebSockets get their queues flushed, then a close frame (1001);
+    // they are not requests in flight, and are waited for separately, by the same deadline.
     on_every_session(&HttpSession::close_if_idle, grace_deadline);
+    const size_t websockets_at_stop = close_websockets(grace_deadline);
     const size_t in_flight_at_stop = context_.requests_in_flight.value();
     const bool finished_in_time = context_.requests_in_flight.wait_for_zero_until(grace_deadline);
     const size_t abandoned = finished_in_time ? 0 : context_.requests_in_flight.value();
+    WaitableCounter& websockets_unfinished = context_.websockets.unfinished();
+    const bool websockets_closed_in_time =
+        websockets_unfinished.wait_for_zero_until(grace_deadline);
 
-    // Past the grace period: close whatever is left, then stop the I/O threads.
+    // Past the grace period: close whatever is left, let the WebSockets' on_close run, then
+    // stop the I/O threads.
     on_every_session(&HttpSession::close, Clock::now() + kForcedCloseWait);
+    if (!websockets_closed_in_time) {
+        abort_websockets();
+        websockets_unfinished.wait_for_zero_until(Clock::now() + kForcedCloseWait);
+    }
     keep_running_.reset();
     ioc_.stop();
     for (auto& thread : io_threads_) {
@@ -312,15 +348,43 @@ void HttpServer::Impl::shut_down() {
     // A handler still running past the grace period cannot be interrupted: this waits for it.
     // Its completion is queued on the stopped io_context and discarded with it.
     workers_->join();
+    const size_t websockets_abandoned = abandon_websockets();
 
     const auto duration_ms =
         std::chrono::duration_cast<Milliseconds>(Clock::now() - started).count();
     spdlog::info(
         "http_server_stopped port={} connections={} requests={} rejected={} handler_failures={} "
-        "in_flight_at_stop={} abandoned={} duration_ms={}",
+        "in_flight_at_stop={} abandoned={} websockets_opened={} websockets_at_stop={} "
+        "websockets_abandoned={} duration_ms={}",
         port_, context_.connections_accepted.load(), context_.requests_started.load(),
         context_.requests_rejected.load(), context_.handler_failures.load(), in_flight_at_stop,
-        abandoned, duration_ms);
+        abandoned, context_.websockets_opened.load(), websockets_at_stop, websockets_abandoned,
+        duration_ms);
+}
+
+size_t HttpServer::Impl::close_websockets(Clock::time_point deadline) {
+    // Connections registered after this sweep close themselves by the same deadline.
+    const auto open = context_.websockets.begin_closing_all(deadline);
+    for (const auto& connection : open) {
+        connection->close_before(websocket::close_code::going_away, "server stopping", deadline);
+    }
+    return open.size();
+}
+
+void HttpServer::Impl::abort_websockets() {
+    for (const auto& connection : context_.websockets.snapshot()) {
+        connection->abort();
+    }
+}
+
+size_t HttpServer::Impl::abandon_websockets() {
+    // Only connections that could not finish are still registered: their on_text outlived the
+    // grace period, and their read loop could not resume on the stopped I/O threads.
+    const auto unfinished = context_.websockets.snapshot();
+    for (const auto& connection : unfinished) {
+        connection->abandon();
+    }
+    return unfinished.size();
 }
 
 void HttpServer::Impl::on_every_session(void (HttpSession::*action)(), Clock::time_point deadline) {
@@ -341,6 +405,11 @@ HttpServer::HttpServer(HttpServerOptions options, HttpHandler handler)
     : impl_(std::make_unique<Impl>(std::move(options), std::move(handler))) {}
 
 HttpServer::~HttpServer() = default;
+
+void HttpServer::set_websocket_route(std::string path, WebSocketAcceptor acceptor,
+                                     WebSocketOptions options) {
+    impl_->set_websocket_route(std::move(path), std::move(acceptor), options);
+}
 
 void HttpServer::start() {
     impl_->start();

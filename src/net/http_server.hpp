@@ -9,6 +9,9 @@
 //   431 {"ok":false,"error":"request_header_too_large"}  header over max_header_bytes
 //   500 {"ok":false,"error":"internal_error"}            the handler threw or returned a
 //                                                         response that cannot be sent
+//   404 {"ok":false,"error":"not_found"}                 a WebSocket upgrade for a path with
+//                                                         no route (upgrades never reach the
+//                                                         handler)
 // A timeout closes the connection without an answer. The implementation is in
 // http_server.cpp (life cycle) and http_session.cpp (one connection).
 #pragma once
@@ -53,9 +56,14 @@ class HttpServer {
     HttpServer& operator=(const HttpServer&) = delete;
 
     // Upgrade requests (GET with "Upgrade: websocket") for exactly `path` (the query string
-    // is not part of the match) go to `acceptor`; upgrades to other paths get 404. Call
-    // before start(). On stop(), open WebSockets get what is already queued (within
-    // shutdown_grace_ms), then a close frame with 1001 (going away), then on_close.
+    // is not part of the match) go to `acceptor`, on the worker pool; upgrades to other paths
+    // get 404. Several paths may be registered. Call before start(); throws
+    // std::logic_error after it, std::invalid_argument for a path that does not start with
+    // '/', has a query or is registered already, or for an empty acceptor. On stop(), open
+    // WebSockets get what is already queued, then a close frame with 1001 (going away), all
+    // within shutdown_grace_ms (then their sockets are closed), then on_close; stop() returns
+    // after every on_close. Open WebSockets are not requests in flight: they do not hold
+    // stop() for the grace period by themselves.
     void set_websocket_route(std::string path, WebSocketAcceptor acceptor,
                              WebSocketOptions options);
 

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <exception>
 #include <limits>
+#include <optional>
 #include <string_view>
 #include <utility>
 
@@ -16,6 +17,9 @@
 
 #include "common/metrics.hpp"
 #include "net/http_wire.hpp"
+#include "net/websocket_connection.hpp"
+#include "net/websocket_stream.hpp"
+#include "net/websocket_upgrade.hpp"
 
 namespace parley::net {
 namespace {
@@ -100,6 +104,11 @@ asio::awaitable<HttpResponse> invoke_handler_async(ServerContext& context,
     co_return invoke_handler(context, request);
 }
 
+asio::awaitable<AcceptorOutcome> invoke_acceptor_async(const WebSocketRoute& route,
+                                                       const HttpRequest& request) {
+    co_return invoke_acceptor(route, request);
+}
+
 void log_request(const HttpRequest& request, unsigned status, Clock::time_point started, bool sent,
                  uint64_t connection_id) {
     const auto duration_us =
@@ -169,10 +178,11 @@ asio::awaitable<void> HttpSession::serve() {
             co_return;
         }
 
-        // TODO(#3): WebSocket upgrade for the real-time gateway (Slack RTM) goes here: when
-        // beast::websocket::is_upgrade(parser.get()), hand stream_, buffer_ and the request
-        // to the gateway (websocket::stream::async_accept(request)) and leave this loop
-        // instead of calling the HTTP handler.
+        // An upgrade never reaches the HTTP handler, and ends this session either way.
+        if (websocket::is_upgrade(parser.get())) {
+            co_await upgrade(parser.get(), started);
+            co_return;
+        }
 
         if (!co_await respond(parser.get(), started)) {
             co_return;
@@ -344,6 +354,68 @@ asio::awaitable<HttpResponse> HttpSession::handle_on_worker(const HttpRequest& r
     // result once the handler has returned.
     co_return co_await asio::co_spawn(workers_, invoke_handler_async(context_, request),
                                       asio::use_awaitable);
+}
+
+asio::awaitable<void> HttpSession::upgrade(WireRequest& wire_request, Clock::time_point started) {
+    const unsigned http_version = wire_request.version();
+    const HttpRequest request = to_http_request(wire_request, remote_address_,
+                                                fmt::format("{:x}", ++context_.requests_started));
+    const WebSocketRoute* route = context_.websocket_route(path_of(request.target));
+    if (route == nullptr) {
+        co_await refuse_upgrade(request, error_response(404, "not_found"), http_version, started);
+        co_return;
+    }
+
+    // The acceptor may block on the store: worker pool, as for handlers (see handle_on_worker).
+    phase_ = Phase::kHandling;
+    stream_.expires_never();
+    AcceptorOutcome outcome = co_await asio::co_spawn(
+        workers_, invoke_acceptor_async(*route, request), asio::use_awaitable);
+    if (!outcome.session) {
+        co_await refuse_upgrade(request, std::move(outcome.refusal), http_version, started);
+        co_return;
+    }
+
+    hand_over(wire_request, *route, outcome.session);
+}
+
+asio::awaitable<void> HttpSession::refuse_upgrade(const HttpRequest& request, HttpResponse refusal,
+                                                  unsigned http_version,
+                                                  Clock::time_point started) {
+    // The client expected to switch protocols: whatever it sends next is not HTTP to serve.
+    const unsigned status = refusal.status;
+    WireResponse wire_response = to_wire_response(std::move(refusal), http_version,
+                                                  /*keep_alive=*/false, /*head_request=*/false);
+    const bool sent = co_await write(wire_response);
+    log_request(request, status, started, sent, connection_id_);
+    if (sent) {
+        close_after_response();
+    }
+}
+
+void HttpSession::hand_over(const WireRequest& wire_request, const WebSocketRoute& route,
+                            AcceptedSession& session) {
+    // If the socket cannot be moved, `session` still gets on_close, from its guard.
+    asio::ip::tcp::socket socket = stream_.release_socket();
+    std::optional<StrandSocket> rebound;
+    const ErrorCode ec = rebind_to_strand(socket, rebound);
+    phase_ = Phase::kClosed;
+    if (ec) {
+        spdlog::warn("ws_upgrade_failed conn={} remote={} error=\"{}\"", connection_id_,
+                     remote_address_, ec.message());
+        return;
+    }
+
+    // Bytes after the upgrade request belong to the WebSocket; the HTTP buffer, the parser
+    // and this session are released once serve() returns.
+    const auto early_bytes = buffer_.data();
+    auto connection = std::make_shared<WebSocketConnectionImpl>(
+        std::move(*rebound),
+        std::string(static_cast<const char*>(early_bytes.data()), early_bytes.size()),
+        session.release(), route, context_, workers_, connection_id_, remote_address_);
+    buffer_.clear();
+    buffer_.shrink_to_fit();
+    connection->start(wire_request);
 }
 
 asio::awaitable<bool> HttpSession::write(WireResponse& response) {

@@ -1,6 +1,7 @@
 // One HTTP/1.1 connection: a coroutine on the connection's strand that reads requests with
 // bounded sizes and timeouts, runs the handler on the worker pool, and writes the responses,
-// keeping the connection alive between requests. Only http_server.cpp creates sessions.
+// keeping the connection alive between requests. A WebSocket upgrade ends the session: the
+// socket moves to a WebSocketConnectionImpl. Only http_server.cpp creates sessions.
 #pragma once
 
 #include <chrono>
@@ -10,6 +11,7 @@
 
 #include "net/beast.hpp"
 #include "net/server_context.hpp"
+#include "net/websocket_upgrade.hpp"
 
 namespace parley::net {
 
@@ -57,6 +59,15 @@ class HttpSession {
     asio::awaitable<bool> respond(WireRequest& wire_request,
                                   std::chrono::steady_clock::time_point started);
     asio::awaitable<HttpResponse> handle_on_worker(const HttpRequest& request);
+    // A WebSocket upgrade request: refused (404, or the acceptor's refusal) and closed, or
+    // handed to a WebSocketConnectionImpl with the socket. Either way this session ends.
+    asio::awaitable<void> upgrade(WireRequest& wire_request,
+                                  std::chrono::steady_clock::time_point started);
+    asio::awaitable<void> refuse_upgrade(const HttpRequest& request, HttpResponse refusal,
+                                         unsigned http_version,
+                                         std::chrono::steady_clock::time_point started);
+    void hand_over(const WireRequest& wire_request, const WebSocketRoute& route,
+                   AcceptedSession& session);
     asio::awaitable<bool> write(WireResponse& response);
     asio::awaitable<void> linger_and_close();
     void close_after_response();

@@ -1,5 +1,6 @@
 // What one HttpServer shares with all of its connections: the options, the handler, the
-// stop flag, the live-connection registry and the counters reported when the server stops.
+// WebSocket routes, the stop flag, the live-connection registries and the counters reported
+// when the server stops.
 // Owned by HttpServer's implementation, which outlives every session that refers to it.
 #pragma once
 
@@ -7,11 +8,15 @@
 #include <cstdint>
 #include <memory>
 #include <mutex>
+#include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
 #include "net/http_server.hpp"
 #include "net/waitable_counter.hpp"
+#include "net/websocket.hpp"
+#include "net/websocket_registry.hpp"
 
 namespace parley::net {
 
@@ -50,12 +55,33 @@ class SessionRegistry {
     std::unordered_map<uint64_t, std::weak_ptr<HttpSession>> sessions_;  // Guarded by mutex_.
 };
 
+// Where upgrade requests for one path go.
+struct WebSocketRoute {
+    std::string path;  // Matched exactly, without the query string.
+    WebSocketAcceptor acceptor;
+    WebSocketOptions options;
+};
+
 struct ServerContext {
     ServerContext(HttpServerOptions server_options, HttpHandler request_handler)
         : options(std::move(server_options)), handler(std::move(request_handler)) {}
 
     const HttpServerOptions options;
     const HttpHandler handler;
+
+    // Written by set_websocket_route() before start(), only read afterwards; connections
+    // keep references to the options, so the vector must not change once the server runs.
+    std::vector<WebSocketRoute> websocket_routes;
+
+    // The route for an upgrade request's path, or nullptr.
+    const WebSocketRoute* websocket_route(std::string_view path) const {
+        for (const auto& route : websocket_routes) {
+            if (route.path == path) {
+                return &route;
+            }
+        }
+        return nullptr;
+    }
 
     // Set once by stop(); sessions read it to stop keeping connections alive.
     std::atomic<bool> stopping{false};
@@ -65,12 +91,15 @@ struct ServerContext {
     WaitableCounter requests_in_flight;
 
     SessionRegistry sessions;
+    WebSocketRegistry websockets;  // WebSockets are not HTTP sessions: once upgraded they
+                                   // leave `sessions` and `requests_in_flight`.
 
     // Counters for the stop log line. requests_started also numbers request ids.
     std::atomic<uint64_t> connections_accepted{0};
     std::atomic<uint64_t> requests_started{0};
     std::atomic<uint64_t> requests_rejected{0};  // 400, 413, 431 sent by the server itself.
     std::atomic<uint64_t> handler_failures{0};   // Handler threw or returned a bad response.
+    std::atomic<uint64_t> websockets_opened{0};  // Handshakes completed.
 };
 
 }  // namespace parley::net

@@ -25,10 +25,14 @@ constexpr uint16_t kCloseReplaced = 4009;      // Closed by the server for anoth
 struct WebSocketOptions {
     size_t max_queued_bytes = 4 << 20;           // Unsent data beyond this: slow consumer.
     size_t max_queued_frames = 8192;             // Likewise, counted in frames.
-    size_t max_incoming_frame_bytes = 64 << 10;  // Larger client frames close the socket.
-    uint32_t handshake_timeout_ms = 10'000;
+    size_t max_incoming_frame_bytes = 64 << 10;  // Larger client messages close the socket
+                                                 // (1009). Counts a whole message.
+    uint32_t handshake_timeout_ms = 10'000;      // Also bounds the wait for the peer's close frame.
     uint32_t idle_timeout_ms = 60'000;  // No frame or pong for this long: the peer is dead.
+                                        // 0 turns the idle timeout (and the pings) off.
     bool keep_alive_pings = true;       // Ping an idle peer at half the idle timeout.
+    uint32_t close_timeout_ms = 5'000;  // close(): queued frames, then the close handshake,
+                                        // get this long in all; then the socket is closed.
 };
 
 // The server's side of one open WebSocket, handed to the session when the handshake is
@@ -39,11 +43,16 @@ class WebSocketConnection {
 
     // Queues a text frame. Never blocks. Frames go out in the order of send() calls made
     // from one thread. If the queue would exceed WebSocketOptions' bounds, the frame is
-    // dropped, the connection is closed with kCloseSlowConsumer, and false is returned.
-    // Returns false also once the connection is closing.
+    // dropped, the connection is closed with kCloseSlowConsumer, and false is returned; the
+    // frames still queued are dropped too (the client resumes from its cursor), and only the
+    // frame already being written goes out before the close frame. Returns false also once
+    // the connection is closing, and for a null frame. The frame is shared, never copied.
     virtual bool send(SharedFrame frame) = 0;
 
-    // Sends what is already queued (within the close timeout), then a close frame.
+    // Sends what is already queued, then a close frame with `code` (1000-1003, 1007-1011 or
+    // 3000-4999; others become 1000) and `reason` (cut to 123 bytes). Bounded in time by
+    // WebSocketOptions::close_timeout_ms. Idempotent: only the first close (or the slow
+    // consumer close) counts. send() returns false from the moment close() is called.
     virtual void close(uint16_t code, std::string reason) = 0;
 
     virtual const std::string& remote_address() const = 0;

@@ -97,8 +97,8 @@ struct Hub::SessionState {
     std::vector<std::shared_ptr<const Prepared>> buffer;  // Until live.
 };
 
-Hub::Hub(std::string log_epoch, HubOptions options)
-    : log_epoch_(std::move(log_epoch)), options_(options) {
+Hub::Hub(std::string log_epoch, int64_t latest_seq, HubOptions options)
+    : log_epoch_(std::move(log_epoch)), options_(options), last_seq_(latest_seq) {
     describe_metrics();
     dispatcher_ = std::thread([this] { run(); });
 }

@@ -54,7 +54,9 @@ struct PresenceState {
 
 class Hub {
   public:
-    Hub(std::string log_epoch, HubOptions options);
+    // `latest_seq` is the end of the log at start-up: the position ephemeral frames name
+    // until the first new event is published.
+    Hub(std::string log_epoch, int64_t latest_seq, HubOptions options);
     ~Hub();
     Hub(const Hub&) = delete;
     Hub& operator=(const Hub&) = delete;

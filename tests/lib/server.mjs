@@ -87,8 +87,8 @@ export class ParleyServer {
 }
 
 // A workspace with an owner and `count` more members, all with tokens.
-export async function startWithTeam({ members = 2, guests = 0 } = {}) {
-  const server = await new ParleyServer().start();
+export async function startWithTeam({ members = 2, guests = 0, extraArgs = [] } = {}) {
+  const server = await new ParleyServer({ extraArgs }).start();
   const owner = server.admin('create-workspace', '--name', 'Acme', '--email', 'owner@acme.test',
     '--password', 'correct horse battery staple');
   const people = [];

@@ -19,6 +19,8 @@
 #include "common/json.hpp"
 #include "common/slack_ts.hpp"
 #include "net/http_types.hpp"
+#include "realtime/hub.hpp"
+#include "realtime/tickets.hpp"
 #include "store/sqlite/sqlite_store.hpp"
 
 namespace parley {
@@ -627,8 +629,10 @@ TEST_F(DomainEvents, DeactivationIsAUserChange) {
 }
 
 TEST_F(DomainEvents, ProfileSetThroughTheWebApiIsAUserChange) {
-    chat::Messages& messages = *messages_;
-    api::Services services{*store_, *accounts_, *conversations_, messages, throttle_, {}};
+    realtime::Hub hub("test-epoch", 0, realtime::HubOptions{});
+    realtime::TicketBook tickets;
+    api::Services services{*store_,   *accounts_, *conversations_, *messages_,
+                           throttle_, hub,        tickets,         {}};
     api::Router router(services, api::build_method_table());
     net::HttpRequest request;
     request.method = "POST";
