@@ -25,6 +25,7 @@ setup:
 
 format:
 	@clang-format -i $$(git ls-files '*.cpp' '*.hpp')
+	@cd tests && node_modules/.bin/prettier --write --log-level warn "**/*.mjs"
 
 format-check:
 	@scripts/format-check.sh

@@ -9,3 +9,11 @@ if ! clang-format --dry-run --Werror "${files[@]}" 2> /tmp/parley-format.log; th
   grep -oE '^[^:]+\.(cpp|hpp)' /tmp/parley-format.log | sort -u
   exit 1
 fi
+
+# The Node tests are formatted by prettier (tests/.prettierrc.json, 100 columns).
+if [[ -x tests/node_modules/.bin/prettier ]]; then
+  if ! (cd tests && node_modules/.bin/prettier --check --log-level warn "**/*.mjs"); then
+    echo "format-check: run 'cd tests && npx prettier --write \"**/*.mjs\"'"
+    exit 1
+  fi
+fi

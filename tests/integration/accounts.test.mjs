@@ -11,8 +11,15 @@ before(async () => {
   ({ server, owner } = team);
   [alice, bob] = team.members;
   [guest] = team.guests;
-  outsider = server.admin('create-workspace', '--name', 'Other Co', '--email', 'boss@other.test',
-    '--password', 'yet another passphrase');
+  outsider = server.admin(
+    'create-workspace',
+    '--name',
+    'Other Co',
+    '--email',
+    'boss@other.test',
+    '--password',
+    'yet another passphrase',
+  );
 });
 
 after(async () => {
@@ -21,7 +28,10 @@ after(async () => {
 });
 
 test('api.test echoes and fails on request, without a token', async () => {
-  assert.deepEqual(await server.api('api.test', null, { foo: 'bar' }), { ok: true, args: { foo: 'bar' } });
+  assert.deepEqual(await server.api('api.test', null, { foo: 'bar' }), {
+    ok: true,
+    args: { foo: 'bar' },
+  });
   assert.equal((await server.api('api.test', null, { error: 'my_error' })).error, 'my_error');
 });
 
@@ -52,13 +62,17 @@ test('team.info returns the own team and hides others', async () => {
   assert.equal(info.team.id, owner.team_id);
   assert.equal(info.team.name, 'Acme');
   assert.equal(info.team.domain, 'acme');
-  assert.equal((await server.api('team.info', alice.token, { team: outsider.team_id })).error,
-    'team_not_found');
+  assert.equal(
+    (await server.api('team.info', alice.token, { team: outsider.team_id })).error,
+    'team_not_found',
+  );
 });
 
 test('sign-in gives a session token; sign-out revokes it', async () => {
-  const signedIn = await server.api('auth.signin', null,
-    { email: 'MEMBER1@acme.test', password: 'another long passphrase' });
+  const signedIn = await server.api('auth.signin', null, {
+    email: 'MEMBER1@acme.test',
+    password: 'another long passphrase',
+  });
   assert.equal(signedIn.ok, true);
   assert.match(signedIn.token, /^xoxc-[0-9a-f]{64}$/);
   assert.equal(signedIn.user_id, bob.user_id);
@@ -70,8 +84,14 @@ test('sign-in gives a session token; sign-out revokes it', async () => {
 });
 
 test('sign-in refuses wrong passwords and unknown emails alike', async () => {
-  const wrong = await server.api('auth.signin', null, { email: 'member1@acme.test', password: 'nope nope nope' });
-  const unknown = await server.api('auth.signin', null, { email: 'nobody@acme.test', password: 'nope nope nope' });
+  const wrong = await server.api('auth.signin', null, {
+    email: 'member1@acme.test',
+    password: 'nope nope nope',
+  });
+  const unknown = await server.api('auth.signin', null, {
+    email: 'nobody@acme.test',
+    password: 'nope nope nope',
+  });
   assert.equal(wrong.error, 'invalid_credentials');
   assert.equal(unknown.error, 'invalid_credentials');
 });
@@ -79,27 +99,52 @@ test('sign-in refuses wrong passwords and unknown emails alike', async () => {
 test('sign-in is throttled per account after repeated failures', async () => {
   const email = 'guest0@acme.test';
   for (let i = 0; i < 10; i++) {
-    assert.equal((await server.api('auth.signin', null, { email, password: `wrong ${i} wrong` })).error,
-      'invalid_credentials');
+    assert.equal(
+      (await server.api('auth.signin', null, { email, password: `wrong ${i} wrong` })).error,
+      'invalid_credentials',
+    );
   }
-  const throttled = await server.api('auth.signin', null, { email, password: 'another long passphrase' });
+  const throttled = await server.api('auth.signin', null, {
+    email,
+    password: 'another long passphrase',
+  });
   assert.equal(throttled.error, 'ratelimited', 'even the right password waits out the window');
 });
 
 test('sign-in with an email in two workspaces needs the team', async () => {
-  server.admin('create-user', '--team', outsider.team_id, '--email', 'member0@acme.test',
-    '--password', 'different passphrase');
-  const ambiguous = await server.api('auth.signin', null, { email: 'member0@acme.test', password: 'another long passphrase' });
+  server.admin(
+    'create-user',
+    '--team',
+    outsider.team_id,
+    '--email',
+    'member0@acme.test',
+    '--password',
+    'different passphrase',
+  );
+  const ambiguous = await server.api('auth.signin', null, {
+    email: 'member0@acme.test',
+    password: 'another long passphrase',
+  });
   assert.equal(ambiguous.error, 'team_required');
-  const chosen = await server.api('auth.signin', null,
-    { email: 'member0@acme.test', password: 'another long passphrase', team: 'acme' });
+  const chosen = await server.api('auth.signin', null, {
+    email: 'member0@acme.test',
+    password: 'another long passphrase',
+    team: 'acme',
+  });
   assert.equal(chosen.user_id, alice.user_id);
 });
 
 test('users.list pages through the workspace and never shows another', async () => {
   for (let i = 0; i < 5; i++) {
-    server.admin('create-user', '--team', owner.team_id, '--email', `extra${i}@acme.test`,
-      '--password', 'another long passphrase');
+    server.admin(
+      'create-user',
+      '--team',
+      owner.team_id,
+      '--email',
+      `extra${i}@acme.test`,
+      '--password',
+      'another long passphrase',
+    );
   }
   const seen = [];
   let cursor;
@@ -113,8 +158,14 @@ test('users.list pages through the workspace and never shows another', async () 
   assert.equal(seen.length, new Set(seen).size, 'no user twice');
   assert.ok(seen.includes(owner.user_id) && seen.includes(guest.user_id));
   assert.ok(!seen.includes(outsider.user_id));
-  assert.equal((await server.api('users.list', alice.token, { cursor: 'bogus' })).error, 'invalid_cursor');
-  assert.equal((await server.api('users.list', alice.token, { limit: 'ten' })).error, 'invalid_limit');
+  assert.equal(
+    (await server.api('users.list', alice.token, { cursor: 'bogus' })).error,
+    'invalid_cursor',
+  );
+  assert.equal(
+    (await server.api('users.list', alice.token, { limit: 'ten' })).error,
+    'invalid_limit',
+  );
 });
 
 test('users.info and users.lookupByEmail see only the own workspace', async () => {
@@ -125,19 +176,34 @@ test('users.info and users.lookupByEmail see only the own workspace', async () =
   const ownerInfo = await server.api('users.info', alice.token, { user: owner.user_id });
   assert.equal(ownerInfo.user.is_owner, true);
   assert.equal(ownerInfo.user.is_admin, true);
-  assert.equal((await server.api('users.info', alice.token, { user: outsider.user_id })).error, 'user_not_found');
-  assert.equal((await server.api('users.info', alice.token, { user: 'UNOPE' })).error, 'user_not_found');
+  assert.equal(
+    (await server.api('users.info', alice.token, { user: outsider.user_id })).error,
+    'user_not_found',
+  );
+  assert.equal(
+    (await server.api('users.info', alice.token, { user: 'UNOPE' })).error,
+    'user_not_found',
+  );
   assert.equal((await server.api('users.info', alice.token)).error, 'user_not_found');
 
-  const found = await server.api('users.lookupByEmail', alice.token, { email: 'Member1@Acme.test' });
+  const found = await server.api('users.lookupByEmail', alice.token, {
+    email: 'Member1@Acme.test',
+  });
   assert.equal(found.user.id, bob.user_id);
-  assert.equal((await server.api('users.lookupByEmail', alice.token, { email: 'boss@other.test' })).error,
-    'users_not_found');
+  assert.equal(
+    (await server.api('users.lookupByEmail', alice.token, { email: 'boss@other.test' })).error,
+    'users_not_found',
+  );
 });
 
 test('users.profile.set edits the own profile; others need admin', async () => {
   const set = await server.api('users.profile.set', alice.token, {
-    profile: { display_name: 'Alice', status_text: 'On a train', status_emoji: ':train:', title: 'Engineer' },
+    profile: {
+      display_name: 'Alice',
+      status_text: 'On a train',
+      status_emoji: ':train:',
+      title: 'Engineer',
+    },
   });
   assert.equal(set.ok, true);
   assert.equal(set.profile.display_name, 'Alice');
@@ -145,19 +211,49 @@ test('users.profile.set edits the own profile; others need admin', async () => {
   assert.equal(got.profile.status_text, 'On a train');
   assert.equal(got.profile.title, 'Engineer');
 
-  const single = await server.api('users.profile.set', alice.token, { name: 'real_name', value: 'Alice Liddell' });
+  const single = await server.api('users.profile.set', alice.token, {
+    name: 'real_name',
+    value: 'Alice Liddell',
+  });
   assert.equal(single.profile.real_name, 'Alice Liddell');
 
-  assert.equal((await server.api('users.profile.set', bob.token, { user: alice.user_id, name: 'title', value: 'x' })).error,
-    'not_admin');
-  const byOwner = await server.api('users.profile.set', owner.token, { user: alice.user_id, name: 'title', value: 'Lead' });
+  assert.equal(
+    (
+      await server.api('users.profile.set', bob.token, {
+        user: alice.user_id,
+        name: 'title',
+        value: 'x',
+      })
+    ).error,
+    'not_admin',
+  );
+  const byOwner = await server.api('users.profile.set', owner.token, {
+    user: alice.user_id,
+    name: 'title',
+    value: 'Lead',
+  });
   assert.equal(byOwner.profile.title, 'Lead');
 
-  assert.equal((await server.api('users.profile.set', alice.token, { profile: { nonsense: 'x' } })).error, 'invalid_profile');
-  assert.equal((await server.api('users.profile.set', alice.token, { profile: '[1]' })).error, 'invalid_profile');
-  assert.equal((await server.api('users.profile.set', alice.token, { profile: { status_text: 'x'.repeat(101) } })).error,
-    'invalid_profile');
-  assert.equal((await server.api('users.profile.get', alice.token, { user: outsider.user_id })).error, 'user_not_found');
+  assert.equal(
+    (await server.api('users.profile.set', alice.token, { profile: { nonsense: 'x' } })).error,
+    'invalid_profile',
+  );
+  assert.equal(
+    (await server.api('users.profile.set', alice.token, { profile: '[1]' })).error,
+    'invalid_profile',
+  );
+  assert.equal(
+    (
+      await server.api('users.profile.set', alice.token, {
+        profile: { status_text: 'x'.repeat(101) },
+      })
+    ).error,
+    'invalid_profile',
+  );
+  assert.equal(
+    (await server.api('users.profile.get', alice.token, { user: outsider.user_id })).error,
+    'user_not_found',
+  );
 });
 
 test('invitations let people join; each link works as often as allowed', async () => {
@@ -165,72 +261,181 @@ test('invitations let people join; each link works as often as allowed', async (
   assert.equal(created.ok, true);
   assert.match(created.invite.url, /\/join\//);
 
-  const wrongEmail = await server.api('invites.accept', null,
-    { code: created.invite.code, email: 'someone@acme.test', password: 'a fine passphrase' });
+  const wrongEmail = await server.api('invites.accept', null, {
+    code: created.invite.code,
+    email: 'someone@acme.test',
+    password: 'a fine passphrase',
+  });
   assert.equal(wrongEmail.error, 'invalid_invite');
 
-  const joined = await server.api('invites.accept', null,
-    { code: created.invite.code, email: 'newbie@acme.test', name: 'newbie', password: 'a fine passphrase' });
+  const joined = await server.api('invites.accept', null, {
+    code: created.invite.code,
+    email: 'newbie@acme.test',
+    name: 'newbie',
+    password: 'a fine passphrase',
+  });
   assert.equal(joined.ok, true);
   assert.equal(joined.team_id, owner.team_id);
   assert.equal((await server.api('auth.test', joined.token)).user, 'newbie');
 
-  const again = await server.api('invites.accept', null,
-    { code: created.invite.code, email: 'newbie@acme.test', password: 'a fine passphrase' });
+  const again = await server.api('invites.accept', null, {
+    code: created.invite.code,
+    email: 'newbie@acme.test',
+    password: 'a fine passphrase',
+  });
   assert.equal(again.error, 'invalid_invite');
-  assert.equal((await server.api('invites.accept', null, { code: 'inv-nothing', email: 'x@y.z', password: 'long enough' })).error,
-    'invalid_invite');
+  assert.equal(
+    (
+      await server.api('invites.accept', null, {
+        code: 'inv-nothing',
+        email: 'x@y.z',
+        password: 'long enough',
+      })
+    ).error,
+    'invalid_invite',
+  );
 });
 
 test('open invitation links serve several people up to max_uses', async () => {
   const link = await server.api('invites.create', owner.token, { max_uses: 2, role: 'guest' });
   for (const who of ['open1', 'open2']) {
-    const joined = await server.api('invites.accept', null,
-      { code: link.invite.code, email: `${who}@acme.test`, password: 'a fine passphrase' });
+    const joined = await server.api('invites.accept', null, {
+      code: link.invite.code,
+      email: `${who}@acme.test`,
+      password: 'a fine passphrase',
+    });
     assert.equal(joined.ok, true);
     assert.equal(joined.user.is_restricted, true, 'joined as a guest');
   }
-  const third = await server.api('invites.accept', null,
-    { code: link.invite.code, email: 'open3@acme.test', password: 'a fine passphrase' });
+  const third = await server.api('invites.accept', null, {
+    code: link.invite.code,
+    email: 'open3@acme.test',
+    password: 'a fine passphrase',
+  });
   assert.equal(third.error, 'invalid_invite');
 });
 
 test('only admins invite admins and guests; guests invite nobody', async () => {
-  assert.equal((await server.api('invites.create', alice.token, { role: 'admin' })).error, 'restricted_action');
-  assert.equal((await server.api('invites.create', alice.token, { role: 'guest' })).error, 'restricted_action');
+  assert.equal(
+    (await server.api('invites.create', alice.token, { role: 'admin' })).error,
+    'restricted_action',
+  );
+  assert.equal(
+    (await server.api('invites.create', alice.token, { role: 'guest' })).error,
+    'restricted_action',
+  );
   assert.equal((await server.api('invites.create', guest.token)).error, 'restricted_action');
-  assert.equal((await server.api('invites.create', owner.token, { role: 'owner' })).error, 'restricted_action');
-  assert.equal((await server.api('invites.create', owner.token, { role: 'emperor' })).error, 'invalid_arguments');
-  assert.equal((await server.api('invites.create', owner.token, { email: 'member1@acme.test' })).error, 'already_in_team');
-  assert.equal((await server.api('invites.create', owner.token, { email: 'not-an-email' })).error, 'invalid_email');
+  assert.equal(
+    (await server.api('invites.create', owner.token, { role: 'owner' })).error,
+    'restricted_action',
+  );
+  assert.equal(
+    (await server.api('invites.create', owner.token, { role: 'emperor' })).error,
+    'invalid_arguments',
+  );
+  assert.equal(
+    (await server.api('invites.create', owner.token, { email: 'member1@acme.test' })).error,
+    'already_in_team',
+  );
+  assert.equal(
+    (await server.api('invites.create', owner.token, { email: 'not-an-email' })).error,
+    'invalid_email',
+  );
 });
 
 test('a deactivated user is refused everywhere; a reset password revokes tokens', async () => {
-  const temp = server.admin('create-user', '--team', owner.team_id, '--email', 'temp@acme.test',
-    '--password', 'temporary passphrase');
+  const temp = server.admin(
+    'create-user',
+    '--team',
+    owner.team_id,
+    '--email',
+    'temp@acme.test',
+    '--password',
+    'temporary passphrase',
+  );
   assert.equal((await server.api('auth.test', temp.token)).ok, true);
   server.admin('deactivate-user', '--user', temp.user_id);
   assert.equal((await server.api('auth.test', temp.token)).error, 'account_inactive');
-  assert.equal((await server.api('auth.signin', null, { email: 'temp@acme.test', password: 'temporary passphrase' })).error,
-    'account_inactive');
-  assert.equal((await server.api('users.info', alice.token, { user: temp.user_id })).user.deleted, true);
+  assert.equal(
+    (
+      await server.api('auth.signin', null, {
+        email: 'temp@acme.test',
+        password: 'temporary passphrase',
+      })
+    ).error,
+    'account_inactive',
+  );
+  assert.equal(
+    (await server.api('users.info', alice.token, { user: temp.user_id })).user.deleted,
+    true,
+  );
 
-  const other = server.admin('create-user', '--team', owner.team_id, '--email', 'reset@acme.test',
-    '--password', 'first passphrase');
+  const other = server.admin(
+    'create-user',
+    '--team',
+    owner.team_id,
+    '--email',
+    'reset@acme.test',
+    '--password',
+    'first passphrase',
+  );
   server.admin('reset-password', '--user', other.user_id, '--password', 'second passphrase');
   assert.equal((await server.api('auth.test', other.token)).error, 'token_revoked');
-  assert.equal((await server.api('auth.signin', null, { email: 'reset@acme.test', password: 'second passphrase' })).ok, true);
+  assert.equal(
+    (
+      await server.api('auth.signin', null, {
+        email: 'reset@acme.test',
+        password: 'second passphrase',
+      })
+    ).ok,
+    true,
+  );
 });
 
 test('admin CLI reports errors as Slack-style names', () => {
-  assert.throws(() => server.admin('create-user', '--team', 'TNOPE', '--email', 'a@b.c', '--password', 'long enough'),
-    (e) => JSON.parse(e.stdout).error === 'team_not_found');
-  assert.throws(() => server.admin('create-user', '--team', owner.team_id, '--email', 'member0@acme.test', '--password', 'long enough'),
-    (e) => JSON.parse(e.stdout).error === 'already_in_team');
-  assert.throws(() => server.admin('create-user', '--team', owner.team_id, '--email', 'short@acme.test', '--password', 'short'),
-    (e) => JSON.parse(e.stdout).error === 'password_too_short');
-  assert.throws(() => server.admin('deactivate-user', '--user', owner.user_id),
-    (e) => JSON.parse(e.stdout).error === 'cant_deactivate_owner');
+  assert.throws(
+    () =>
+      server.admin(
+        'create-user',
+        '--team',
+        'TNOPE',
+        '--email',
+        'a@b.c',
+        '--password',
+        'long enough',
+      ),
+    (e) => JSON.parse(e.stdout).error === 'team_not_found',
+  );
+  assert.throws(
+    () =>
+      server.admin(
+        'create-user',
+        '--team',
+        owner.team_id,
+        '--email',
+        'member0@acme.test',
+        '--password',
+        'long enough',
+      ),
+    (e) => JSON.parse(e.stdout).error === 'already_in_team',
+  );
+  assert.throws(
+    () =>
+      server.admin(
+        'create-user',
+        '--team',
+        owner.team_id,
+        '--email',
+        'short@acme.test',
+        '--password',
+        'short',
+      ),
+    (e) => JSON.parse(e.stdout).error === 'password_too_short',
+  );
+  assert.throws(
+    () => server.admin('deactivate-user', '--user', owner.user_id),
+    (e) => JSON.parse(e.stdout).error === 'cant_deactivate_owner',
+  );
   const listed = server.admin('list-users', '--team', owner.team_id);
   assert.ok(listed.users.some((u) => u.id === alice.user_id && u.role === 'member'));
 });

@@ -7,16 +7,16 @@ import { startWithTeam } from '../lib/server.mjs';
 const PASSWORD = 'another long passphrase';
 
 let server;
-let owner;    // Workspace owner (admin rights).
-let alice;    // Plain members.
+let owner; // Workspace owner (admin rights).
+let alice; // Plain members.
 let bob;
 let carol;
 let dave;
 let guest;
-let admin;    // Role admin.
+let admin; // Role admin.
 let outsider; // Owner of a second workspace on the same server.
 let outsiderGeneral;
-let general;  // The workspace's general channel id.
+let general; // The workspace's general channel id.
 let seq = 0;
 
 // A channel name nobody has used yet in this run.
@@ -31,7 +31,11 @@ function expectOk(response, what = '') {
 }
 
 function expectError(response, error, what = '') {
-  assert.equal(response.ok, false, `${what} should fail with ${error}: ${JSON.stringify(response)}`);
+  assert.equal(
+    response.ok,
+    false,
+    `${what} should fail with ${error}: ${JSON.stringify(response)}`,
+  );
   assert.equal(response.error, error, what);
 }
 
@@ -40,8 +44,10 @@ async function call(who, method, args = {}) {
 }
 
 async function createChannel(who, args = {}) {
-  const response = expectOk(await call(who, 'conversations.create', { name: fresh(), ...args }),
-    'conversations.create');
+  const response = expectOk(
+    await call(who, 'conversations.create', { name: fresh(), ...args }),
+    'conversations.create',
+  );
   return response.channel;
 }
 
@@ -76,10 +82,28 @@ before(async () => {
   owner = team.owner;
   [alice, bob, carol, dave] = team.members;
   [guest] = team.guests;
-  admin = server.admin('create-user', '--team', owner.team_id, '--email', 'admin@acme.test',
-    '--name', 'admin', '--password', PASSWORD, '--role', 'admin');
-  outsider = server.admin('create-workspace', '--name', 'Other', '--email', 'boss@other.test',
-    '--password', PASSWORD);
+  admin = server.admin(
+    'create-user',
+    '--team',
+    owner.team_id,
+    '--email',
+    'admin@acme.test',
+    '--name',
+    'admin',
+    '--password',
+    PASSWORD,
+    '--role',
+    'admin',
+  );
+  outsider = server.admin(
+    'create-workspace',
+    '--name',
+    'Other',
+    '--email',
+    'boss@other.test',
+    '--password',
+    PASSWORD,
+  );
 
   const channels = expectOk(await call(owner, 'conversations.list')).channels;
   general = channels.find((c) => c.is_general).id;
@@ -124,17 +148,30 @@ describe('conversations.create', () => {
   test('enforces Slack name rules', async () => {
     expectError(await call(alice, 'conversations.create', {}), 'invalid_name_required', 'no name');
     expectError(await call(alice, 'conversations.create', { name: '' }), 'invalid_name_required');
-    expectError(await call(alice, 'conversations.create', { name: 'x'.repeat(81) }),
-      'invalid_name_maxlength');
-    expectError(await call(alice, 'conversations.create', { name: 'Upper' }), 'invalid_name_specials');
-    expectError(await call(alice, 'conversations.create', { name: 'two words' }),
-      'invalid_name_specials');
-    expectError(await call(alice, 'conversations.create', { name: 'caf\u00e9' }),
-      'invalid_name_specials');
-    expectError(await call(alice, 'conversations.create', { name: '#hash' }),
-      'invalid_name_specials');
-    expectError(await call(alice, 'conversations.create', { name: '--' }),
-      'invalid_name_punctuation');
+    expectError(
+      await call(alice, 'conversations.create', { name: 'x'.repeat(81) }),
+      'invalid_name_maxlength',
+    );
+    expectError(
+      await call(alice, 'conversations.create', { name: 'Upper' }),
+      'invalid_name_specials',
+    );
+    expectError(
+      await call(alice, 'conversations.create', { name: 'two words' }),
+      'invalid_name_specials',
+    );
+    expectError(
+      await call(alice, 'conversations.create', { name: 'caf\u00e9' }),
+      'invalid_name_specials',
+    );
+    expectError(
+      await call(alice, 'conversations.create', { name: '#hash' }),
+      'invalid_name_specials',
+    );
+    expectError(
+      await call(alice, 'conversations.create', { name: '--' }),
+      'invalid_name_punctuation',
+    );
     const longest = `l${seq}-`.padEnd(80, 'z');
     expectOk(await call(alice, 'conversations.create', { name: longest }), '80 characters');
   });
@@ -155,8 +192,10 @@ describe('conversations.create', () => {
 
   test('guests may not create channels', async () => {
     expectError(await call(guest, 'conversations.create', { name: fresh() }), 'restricted_action');
-    expectError(await call(guest, 'conversations.create', { name: fresh(), is_private: true }),
-      'restricted_action');
+    expectError(
+      await call(guest, 'conversations.create', { name: fresh(), is_private: true }),
+      'restricted_action',
+    );
   });
 });
 
@@ -168,8 +207,9 @@ describe('conversations.info', () => {
     assert.equal(plain.is_member, false);
     assert.equal(plain.last_read, undefined, 'no last_read for a non-member');
     assert.equal(plain.num_members, undefined);
-    const counted = expectOk(await call(bob, 'conversations.info',
-      { channel: channel.id, include_num_members: true })).channel;
+    const counted = expectOk(
+      await call(bob, 'conversations.info', { channel: channel.id, include_num_members: true }),
+    ).channel;
     assert.equal(counted.num_members, 1);
     const mine = expectOk(await call(alice, 'conversations.info', { channel: channel.id })).channel;
     assert.equal(mine.is_member, true);
@@ -185,12 +225,18 @@ describe('conversations.info', () => {
   test('missing, unknown or malformed channel is channel_not_found', async () => {
     expectError(await call(alice, 'conversations.info', {}), 'channel_not_found');
     expectError(await call(alice, 'conversations.info', { channel: '' }), 'channel_not_found');
-    expectError(await call(alice, 'conversations.info', { channel: 'C0000000000' }),
-      'channel_not_found');
-    expectError(await call(alice, 'conversations.info', { channel: "' OR 1=1 --" }),
-      'channel_not_found');
-    expectError(await call(alice, 'conversations.info', { channel: 'x'.repeat(5000) }),
-      'channel_not_found');
+    expectError(
+      await call(alice, 'conversations.info', { channel: 'C0000000000' }),
+      'channel_not_found',
+    );
+    expectError(
+      await call(alice, 'conversations.info', { channel: "' OR 1=1 --" }),
+      'channel_not_found',
+    );
+    expectError(
+      await call(alice, 'conversations.info', { channel: 'x'.repeat(5000) }),
+      'channel_not_found',
+    );
   });
 });
 
@@ -201,17 +247,27 @@ describe('private channels are invisible to non-members', () => {
     expectError(await call(bob, 'conversations.info', { channel }), 'channel_not_found');
     expectError(await call(bob, 'conversations.members', { channel }), 'channel_not_found');
     expectError(await call(bob, 'conversations.join', { channel }), 'channel_not_found');
-    expectError(await call(bob, 'conversations.invite', { channel, users: carol.user_id }),
-      'channel_not_found');
+    expectError(
+      await call(bob, 'conversations.invite', { channel, users: carol.user_id }),
+      'channel_not_found',
+    );
     expectError(await call(bob, 'conversations.leave', { channel }), 'channel_not_found');
-    expectError(await call(bob, 'conversations.kick', { channel, user: alice.user_id }),
-      'channel_not_found');
-    expectError(await call(bob, 'conversations.setTopic', { channel, topic: 'x' }),
-      'channel_not_found');
-    expectError(await call(bob, 'conversations.setPurpose', { channel, purpose: 'x' }),
-      'channel_not_found');
-    expectError(await call(bob, 'conversations.rename', { channel, name: fresh() }),
-      'channel_not_found');
+    expectError(
+      await call(bob, 'conversations.kick', { channel, user: alice.user_id }),
+      'channel_not_found',
+    );
+    expectError(
+      await call(bob, 'conversations.setTopic', { channel, topic: 'x' }),
+      'channel_not_found',
+    );
+    expectError(
+      await call(bob, 'conversations.setPurpose', { channel, purpose: 'x' }),
+      'channel_not_found',
+    );
+    expectError(
+      await call(bob, 'conversations.rename', { channel, name: fresh() }),
+      'channel_not_found',
+    );
     expectError(await call(bob, 'conversations.archive', { channel }), 'channel_not_found');
     expectError(await call(bob, 'conversations.unarchive', { channel }), 'channel_not_found');
     expectError(await call(bob, 'conversations.close', { channel }), 'channel_not_found');
@@ -224,15 +280,16 @@ describe('private channels are invisible to non-members', () => {
     assert.ok((await listIds(alice, { types: 'private_channel' })).includes(channel));
   });
 
-  test('once invited the member sees it; a member joining it is told the type is wrong',
-    async () => {
-      const secret = await createChannel(alice, { is_private: true });
-      expectOk(await call(alice, 'conversations.invite', { channel: secret.id, users: bob.user_id }));
-      const { channel } = expectOk(await call(bob, 'conversations.info', { channel: secret.id }));
-      assert.equal(channel.is_member, true);
-      expectError(await call(bob, 'conversations.join', { channel: secret.id }),
-        'method_not_supported_for_channel_type');
-    });
+  test('once invited the member sees it; a member joining it is told the type is wrong', async () => {
+    const secret = await createChannel(alice, { is_private: true });
+    expectOk(await call(alice, 'conversations.invite', { channel: secret.id, users: bob.user_id }));
+    const { channel } = expectOk(await call(bob, 'conversations.info', { channel: secret.id }));
+    assert.equal(channel.is_member, true);
+    expectError(
+      await call(bob, 'conversations.join', { channel: secret.id }),
+      'method_not_supported_for_channel_type',
+    );
+  });
 });
 
 describe('conversations.join', () => {
@@ -244,8 +301,10 @@ describe('conversations.join', () => {
     assert.equal(joined.already_in_channel, undefined);
     const again = expectOk(await call(bob, 'conversations.join', { channel: channel.id }));
     assert.equal(again.already_in_channel, true);
-    assert.deepEqual((await memberIds(alice, channel.id)).sort(),
-      [alice.user_id, bob.user_id].sort());
+    assert.deepEqual(
+      (await memberIds(alice, channel.id)).sort(),
+      [alice.user_id, bob.user_id].sort(),
+    );
   });
 
   test('archived channels cannot be joined', async () => {
@@ -256,8 +315,10 @@ describe('conversations.join', () => {
 
   test('ims and unknown channels', async () => {
     const im = expectOk(await call(alice, 'conversations.open', { users: bob.user_id })).channel;
-    expectError(await call(alice, 'conversations.join', { channel: im.id }),
-      'method_not_supported_for_channel_type');
+    expectError(
+      await call(alice, 'conversations.join', { channel: im.id }),
+      'method_not_supported_for_channel_type',
+    );
     expectError(await call(carol, 'conversations.join', { channel: im.id }), 'channel_not_found');
     expectError(await call(alice, 'conversations.join', {}), 'channel_not_found');
   });
@@ -275,17 +336,25 @@ describe('conversations.leave', () => {
   });
 
   test('general cannot be left', async () => {
-    expectError(await call(alice, 'conversations.leave', { channel: general }), 'cant_leave_general');
+    expectError(
+      await call(alice, 'conversations.leave', { channel: general }),
+      'cant_leave_general',
+    );
   });
 
   test('ims and mpims cannot be left', async () => {
     const im = expectOk(await call(alice, 'conversations.open', { users: bob.user_id })).channel;
-    expectError(await call(alice, 'conversations.leave', { channel: im.id }),
-      'method_not_supported_for_channel_type');
-    const mpim = expectOk(await call(alice, 'conversations.open',
-      { users: `${bob.user_id},${carol.user_id}` })).channel;
-    expectError(await call(alice, 'conversations.leave', { channel: mpim.id }),
-      'method_not_supported_for_channel_type');
+    expectError(
+      await call(alice, 'conversations.leave', { channel: im.id }),
+      'method_not_supported_for_channel_type',
+    );
+    const mpim = expectOk(
+      await call(alice, 'conversations.open', { users: `${bob.user_id},${carol.user_id}` }),
+    ).channel;
+    expectError(
+      await call(alice, 'conversations.leave', { channel: mpim.id }),
+      'method_not_supported_for_channel_type',
+    );
   });
 
   test('the last member of a private channel cannot leave it', async () => {
@@ -293,7 +362,10 @@ describe('conversations.leave', () => {
     expectError(await call(alice, 'conversations.leave', { channel: secret.id }), 'last_member');
     expectOk(await call(alice, 'conversations.invite', { channel: secret.id, users: bob.user_id }));
     expectOk(await call(alice, 'conversations.leave', { channel: secret.id }));
-    expectError(await call(alice, 'conversations.info', { channel: secret.id }), 'channel_not_found');
+    expectError(
+      await call(alice, 'conversations.info', { channel: secret.id }),
+      'channel_not_found',
+    );
   });
 
   test('archived channels cannot be left', async () => {
@@ -311,60 +383,106 @@ describe('conversations.leave', () => {
 describe('conversations.invite', () => {
   test('adds several users at once', async () => {
     const channel = await createChannel(alice);
-    const { channel: after } = expectOk(await call(alice, 'conversations.invite',
-      { channel: channel.id, users: `${bob.user_id}, ${carol.user_id}` }));
+    const { channel: after } = expectOk(
+      await call(alice, 'conversations.invite', {
+        channel: channel.id,
+        users: `${bob.user_id}, ${carol.user_id}`,
+      }),
+    );
     assert.equal(after.id, channel.id);
-    assert.deepEqual((await memberIds(alice, channel.id)).sort(),
-      [alice.user_id, bob.user_id, carol.user_id].sort());
+    assert.deepEqual(
+      (await memberIds(alice, channel.id)).sort(),
+      [alice.user_id, bob.user_id, carol.user_id].sort(),
+    );
   });
 
   test('error paths', async () => {
     const channel = (await createChannel(alice)).id;
     expectOk(await call(alice, 'conversations.invite', { channel, users: bob.user_id }));
-    expectError(await call(alice, 'conversations.invite', { channel }), 'user_not_found', 'no users');
-    expectError(await call(alice, 'conversations.invite', { channel, users: 'garbage!' }),
-      'user_not_found', 'malformed users');
-    expectError(await call(alice, 'conversations.invite', { channel, users: 'U0000000000' }),
-      'user_not_found', 'unknown user');
-    expectError(await call(alice, 'conversations.invite', { channel, users: outsider.user_id }),
-      'user_not_found', 'user of another workspace');
-    expectError(await call(alice, 'conversations.invite', { channel, users: bob.user_id }),
-      'already_in_channel');
-    expectError(await call(alice, 'conversations.invite', { channel, users: alice.user_id }),
-      'cant_invite_self');
-    expectError(await call(carol, 'conversations.invite', { channel, users: dave.user_id }),
-      'not_in_channel', 'inviter must be a member');
-    expectError(await call(alice, 'conversations.invite', { users: carol.user_id }),
-      'channel_not_found', 'no channel');
+    expectError(
+      await call(alice, 'conversations.invite', { channel }),
+      'user_not_found',
+      'no users',
+    );
+    expectError(
+      await call(alice, 'conversations.invite', { channel, users: 'garbage!' }),
+      'user_not_found',
+      'malformed users',
+    );
+    expectError(
+      await call(alice, 'conversations.invite', { channel, users: 'U0000000000' }),
+      'user_not_found',
+      'unknown user',
+    );
+    expectError(
+      await call(alice, 'conversations.invite', { channel, users: outsider.user_id }),
+      'user_not_found',
+      'user of another workspace',
+    );
+    expectError(
+      await call(alice, 'conversations.invite', { channel, users: bob.user_id }),
+      'already_in_channel',
+    );
+    expectError(
+      await call(alice, 'conversations.invite', { channel, users: alice.user_id }),
+      'cant_invite_self',
+    );
+    expectError(
+      await call(carol, 'conversations.invite', { channel, users: dave.user_id }),
+      'not_in_channel',
+      'inviter must be a member',
+    );
+    expectError(
+      await call(alice, 'conversations.invite', { users: carol.user_id }),
+      'channel_not_found',
+      'no channel',
+    );
   });
 
   test('all or nothing: one bad user adds nobody', async () => {
     const channel = (await createChannel(alice)).id;
-    expectError(await call(alice, 'conversations.invite',
-      { channel, users: `${carol.user_id},U0000000000` }), 'user_not_found');
+    expectError(
+      await call(alice, 'conversations.invite', { channel, users: `${carol.user_id},U0000000000` }),
+      'user_not_found',
+    );
     assert.deepEqual(await memberIds(alice, channel), [alice.user_id]);
   });
 
   test('deactivated users cannot be invited', async () => {
-    const leaving = server.admin('create-user', '--team', owner.team_id, '--email',
-      'leaving@acme.test', '--name', 'leaving', '--password', PASSWORD);
+    const leaving = server.admin(
+      'create-user',
+      '--team',
+      owner.team_id,
+      '--email',
+      'leaving@acme.test',
+      '--name',
+      'leaving',
+      '--password',
+      PASSWORD,
+    );
     server.admin('deactivate-user', '--user', leaving.user_id);
     const channel = (await createChannel(alice)).id;
-    expectError(await call(alice, 'conversations.invite', { channel, users: leaving.user_id }),
-      'user_not_found');
+    expectError(
+      await call(alice, 'conversations.invite', { channel, users: leaving.user_id }),
+      'user_not_found',
+    );
   });
 
   test('archived channels take no invitations', async () => {
     const channel = (await createChannel(alice)).id;
     expectOk(await call(alice, 'conversations.archive', { channel }));
-    expectError(await call(alice, 'conversations.invite', { channel, users: bob.user_id }),
-      'is_archived');
+    expectError(
+      await call(alice, 'conversations.invite', { channel, users: bob.user_id }),
+      'is_archived',
+    );
   });
 
   test('ims take no invitations', async () => {
     const im = expectOk(await call(alice, 'conversations.open', { users: bob.user_id })).channel;
-    expectError(await call(alice, 'conversations.invite', { channel: im.id, users: carol.user_id }),
-      'method_not_supported_for_channel_type');
+    expectError(
+      await call(alice, 'conversations.invite', { channel: im.id, users: carol.user_id }),
+      'method_not_supported_for_channel_type',
+    );
   });
 });
 
@@ -378,18 +496,28 @@ describe('conversations.kick', () => {
 
   test('in public channels only admins, owners and the creator may kick', async () => {
     const channel = (await createChannel(alice)).id;
-    expectOk(await call(alice, 'conversations.invite',
-      { channel, users: `${bob.user_id},${carol.user_id},${owner.user_id},${admin.user_id}` }));
-    expectError(await call(bob, 'conversations.kick', { channel, user: carol.user_id }),
-      'restricted_action');
+    expectOk(
+      await call(alice, 'conversations.invite', {
+        channel,
+        users: `${bob.user_id},${carol.user_id},${owner.user_id},${admin.user_id}`,
+      }),
+    );
+    expectError(
+      await call(bob, 'conversations.kick', { channel, user: carol.user_id }),
+      'restricted_action',
+    );
     expectOk(await call(admin, 'conversations.kick', { channel, user: carol.user_id }));
     expectOk(await call(owner, 'conversations.kick', { channel, user: bob.user_id }));
   });
 
   test('in private channels any member may kick', async () => {
     const channel = (await createChannel(alice, { is_private: true })).id;
-    expectOk(await call(alice, 'conversations.invite',
-      { channel, users: `${bob.user_id},${carol.user_id}` }));
+    expectOk(
+      await call(alice, 'conversations.invite', {
+        channel,
+        users: `${bob.user_id},${carol.user_id}`,
+      }),
+    );
     expectOk(await call(bob, 'conversations.kick', { channel, user: carol.user_id }));
     expectOk(await call(bob, 'conversations.kick', { channel, user: alice.user_id }));
     expectError(await call(alice, 'conversations.info', { channel }), 'channel_not_found');
@@ -397,21 +525,38 @@ describe('conversations.kick', () => {
 
   test('error paths', async () => {
     const channel = (await createChannel(alice)).id;
-    expectError(await call(alice, 'conversations.kick', { channel, user: alice.user_id }),
-      'cant_kick_self');
-    expectError(await call(alice, 'conversations.kick', { channel, user: bob.user_id }),
-      'not_in_channel', 'target not a member');
+    expectError(
+      await call(alice, 'conversations.kick', { channel, user: alice.user_id }),
+      'cant_kick_self',
+    );
+    expectError(
+      await call(alice, 'conversations.kick', { channel, user: bob.user_id }),
+      'not_in_channel',
+      'target not a member',
+    );
     expectError(await call(alice, 'conversations.kick', { channel }), 'user_not_found');
-    expectError(await call(alice, 'conversations.kick', { channel, user: 'U0000000000' }),
-      'user_not_found');
-    expectError(await call(bob, 'conversations.kick', { channel, user: alice.user_id }),
-      'not_in_channel', 'kicker not a member');
-    expectError(await call(owner, 'conversations.kick', { channel: general, user: alice.user_id }),
-      'cant_kick_from_general');
-    expectError(await call(alice, 'conversations.kick', { user: bob.user_id }), 'channel_not_found');
+    expectError(
+      await call(alice, 'conversations.kick', { channel, user: 'U0000000000' }),
+      'user_not_found',
+    );
+    expectError(
+      await call(bob, 'conversations.kick', { channel, user: alice.user_id }),
+      'not_in_channel',
+      'kicker not a member',
+    );
+    expectError(
+      await call(owner, 'conversations.kick', { channel: general, user: alice.user_id }),
+      'cant_kick_from_general',
+    );
+    expectError(
+      await call(alice, 'conversations.kick', { user: bob.user_id }),
+      'channel_not_found',
+    );
     const im = expectOk(await call(alice, 'conversations.open', { users: bob.user_id })).channel;
-    expectError(await call(alice, 'conversations.kick', { channel: im.id, user: bob.user_id }),
-      'method_not_supported_for_channel_type');
+    expectError(
+      await call(alice, 'conversations.kick', { channel: im.id, user: bob.user_id }),
+      'method_not_supported_for_channel_type',
+    );
   });
 });
 
@@ -432,36 +577,59 @@ describe('conversations.open and close', () => {
     assert.equal(again.no_op, true);
     assert.equal(again.already_open, true);
 
-    const other = expectOk(await call(dave, 'conversations.open',
-      { users: carol.user_id, return_im: true }));
+    const other = expectOk(
+      await call(dave, 'conversations.open', { users: carol.user_id, return_im: true }),
+    );
     assert.equal(other.channel.id, im.id, 'the same im from the other side');
     assert.equal(other.channel.user, carol.user_id);
   });
 
   test('two to eight others make an mpim, whatever their order', async () => {
     const users = [alice, bob, carol].map((u) => u.user_id);
-    const { channel } = expectOk(await call(dave, 'conversations.open', { users: users.join(',') }));
+    const { channel } = expectOk(
+      await call(dave, 'conversations.open', { users: users.join(',') }),
+    );
     assert.match(channel.id, /^G[0-9A-Z]+$/);
     assert.equal(channel.is_mpim, true);
     assert.equal(channel.is_im, false);
     assert.equal(channel.is_private, true);
     assert.match(channel.name, /^mpdm-.*-1$/);
-    const reversed = expectOk(await call(bob, 'conversations.open',
-      { users: [dave.user_id, ...users].reverse().join(',') }));
+    const reversed = expectOk(
+      await call(bob, 'conversations.open', {
+        users: [dave.user_id, ...users].reverse().join(','),
+      }),
+    );
     assert.equal(reversed.channel.id, channel.id);
     assert.equal(reversed.no_op, true);
     assert.deepEqual((await memberIds(alice, channel.id)).sort(), [...users, dave.user_id].sort());
-    expectError(await call(guest, 'conversations.info', { channel: channel.id }), 'channel_not_found');
+    expectError(
+      await call(guest, 'conversations.info', { channel: channel.id }),
+      'channel_not_found',
+    );
   });
 
   test('too many participants', async () => {
     const extra = [];
     for (let i = 0; i < 5; i++) {
-      extra.push(server.admin('create-user', '--team', owner.team_id, '--email',
-        `crowd${i}@acme.test`, '--name', `crowd${i}`, '--password', PASSWORD).user_id);
+      extra.push(
+        server.admin(
+          'create-user',
+          '--team',
+          owner.team_id,
+          '--email',
+          `crowd${i}@acme.test`,
+          '--name',
+          `crowd${i}`,
+          '--password',
+          PASSWORD,
+        ).user_id,
+      );
     }
     const nine = [alice, bob, carol, dave].map((u) => u.user_id).concat(extra);
-    expectError(await call(owner, 'conversations.open', { users: nine.join(',') }), 'too_many_users');
+    expectError(
+      await call(owner, 'conversations.open', { users: nine.join(',') }),
+      'too_many_users',
+    );
     const eight = nine.slice(0, 8);
     expectOk(await call(owner, 'conversations.open', { users: eight.join(',') }));
   });
@@ -496,16 +664,27 @@ describe('conversations.open and close', () => {
 
   test('error paths', async () => {
     expectError(await call(alice, 'conversations.open', {}), 'users_list_not_supplied');
-    expectError(await call(alice, 'conversations.open', { users: 'U0000000000' }), 'user_not_found');
+    expectError(
+      await call(alice, 'conversations.open', { users: 'U0000000000' }),
+      'user_not_found',
+    );
     expectError(await call(alice, 'conversations.open', { users: 'not an id' }), 'user_not_found');
-    expectError(await call(alice, 'conversations.open', { users: outsider.user_id }),
-      'user_not_found');
-    expectError(await call(alice, 'conversations.open', { channel: 'D0000000000' }),
-      'channel_not_found');
-    expectError(await call(alice, 'conversations.open', { channel: general }),
-      'method_not_supported_for_channel_type');
-    expectError(await call(alice, 'conversations.close', { channel: general }),
-      'method_not_supported_for_channel_type');
+    expectError(
+      await call(alice, 'conversations.open', { users: outsider.user_id }),
+      'user_not_found',
+    );
+    expectError(
+      await call(alice, 'conversations.open', { channel: 'D0000000000' }),
+      'channel_not_found',
+    );
+    expectError(
+      await call(alice, 'conversations.open', { channel: general }),
+      'method_not_supported_for_channel_type',
+    );
+    expectError(
+      await call(alice, 'conversations.close', { channel: general }),
+      'method_not_supported_for_channel_type',
+    );
     expectError(await call(alice, 'conversations.close', {}), 'channel_not_found');
     const im = expectOk(await call(bob, 'conversations.open', { users: carol.user_id })).channel;
     expectError(await call(alice, 'conversations.close', { channel: im.id }), 'channel_not_found');
@@ -513,30 +692,53 @@ describe('conversations.open and close', () => {
   });
 
   test('an existing im with a deactivated user opens; a new one does not', async () => {
-    const gone = server.admin('create-user', '--team', owner.team_id, '--email', 'gone@acme.test',
-      '--name', 'gone', '--password', PASSWORD);
-    const never = server.admin('create-user', '--team', owner.team_id, '--email', 'never@acme.test',
-      '--name', 'never', '--password', PASSWORD);
+    const gone = server.admin(
+      'create-user',
+      '--team',
+      owner.team_id,
+      '--email',
+      'gone@acme.test',
+      '--name',
+      'gone',
+      '--password',
+      PASSWORD,
+    );
+    const never = server.admin(
+      'create-user',
+      '--team',
+      owner.team_id,
+      '--email',
+      'never@acme.test',
+      '--name',
+      'never',
+      '--password',
+      PASSWORD,
+    );
     const { channel } = expectOk(await call(alice, 'conversations.open', { users: gone.user_id }));
     server.admin('deactivate-user', '--user', gone.user_id);
     server.admin('deactivate-user', '--user', never.user_id);
     const again = expectOk(await call(alice, 'conversations.open', { users: gone.user_id }));
     assert.equal(again.channel.id, channel.id);
     assert.equal(again.channel.is_user_deleted, true);
-    expectError(await call(alice, 'conversations.open', { users: never.user_id }), 'user_not_found');
+    expectError(
+      await call(alice, 'conversations.open', { users: never.user_id }),
+      'user_not_found',
+    );
   });
 });
 
 describe('conversations.setTopic and setPurpose', () => {
   test('set and return the channel', async () => {
     const channel = (await createChannel(alice)).id;
-    const topic = expectOk(await call(alice, 'conversations.setTopic',
-      { channel, topic: 'Ship it \u{1F680}' })).channel;
+    const topic = expectOk(
+      await call(alice, 'conversations.setTopic', { channel, topic: 'Ship it \u{1F680}' }),
+    ).channel;
     assert.equal(topic.topic.value, 'Ship it \u{1F680}');
     assert.equal(topic.topic.creator, alice.user_id);
     assert.ok(topic.topic.last_set > 0);
-    const purpose = expectOk(await call(alice, 'conversations.setPurpose',
-      { channel, purpose: 'Release planning' })).channel;
+    const purpose = expectOk(
+      await call(alice, 'conversations.setPurpose', { channel, purpose: 'Release planning' }),
+    ).channel;
     assert.equal(purpose.purpose.value, 'Release planning');
     assert.equal(purpose.topic.value, 'Ship it \u{1F680}', 'the topic stays');
     const info = expectOk(await call(bob, 'conversations.info', { channel })).channel;
@@ -547,21 +749,35 @@ describe('conversations.setTopic and setPurpose', () => {
   test('250 characters is the limit, counted in characters', async () => {
     const channel = (await createChannel(alice)).id;
     expectOk(await call(alice, 'conversations.setTopic', { channel, topic: '\u00e9'.repeat(250) }));
-    expectError(await call(alice, 'conversations.setTopic', { channel, topic: 'x'.repeat(251) }),
-      'too_long');
-    expectError(await call(alice, 'conversations.setPurpose', { channel, purpose: 'x'.repeat(251) }),
-      'too_long');
+    expectError(
+      await call(alice, 'conversations.setTopic', { channel, topic: 'x'.repeat(251) }),
+      'too_long',
+    );
+    expectError(
+      await call(alice, 'conversations.setPurpose', { channel, purpose: 'x'.repeat(251) }),
+      'too_long',
+    );
   });
 
   test('members only, and not when archived', async () => {
     const channel = (await createChannel(alice)).id;
-    expectError(await call(bob, 'conversations.setTopic', { channel, topic: 'x' }), 'not_in_channel');
-    expectError(await call(bob, 'conversations.setPurpose', { channel, purpose: 'x' }),
-      'not_in_channel');
+    expectError(
+      await call(bob, 'conversations.setTopic', { channel, topic: 'x' }),
+      'not_in_channel',
+    );
+    expectError(
+      await call(bob, 'conversations.setPurpose', { channel, purpose: 'x' }),
+      'not_in_channel',
+    );
     expectOk(await call(alice, 'conversations.archive', { channel }));
-    expectError(await call(alice, 'conversations.setTopic', { channel, topic: 'x' }), 'is_archived');
-    expectError(await call(alice, 'conversations.setPurpose', { channel, purpose: 'x' }),
-      'is_archived');
+    expectError(
+      await call(alice, 'conversations.setTopic', { channel, topic: 'x' }),
+      'is_archived',
+    );
+    expectError(
+      await call(alice, 'conversations.setPurpose', { channel, purpose: 'x' }),
+      'is_archived',
+    );
     expectError(await call(alice, 'conversations.setTopic', { topic: 'x' }), 'channel_not_found');
   });
 });
@@ -570,8 +786,9 @@ describe('conversations.rename', () => {
   test('the creator renames; the old name becomes free', async () => {
     const channel = await createChannel(alice);
     const name = fresh('renamed');
-    const renamed = expectOk(await call(alice, 'conversations.rename',
-      { channel: channel.id, name })).channel;
+    const renamed = expectOk(
+      await call(alice, 'conversations.rename', { channel: channel.id, name }),
+    ).channel;
     assert.equal(renamed.name, name);
     assert.equal(renamed.id, channel.id);
     expectOk(await call(bob, 'conversations.create', { name: channel.name }));
@@ -580,17 +797,28 @@ describe('conversations.rename', () => {
 
   test('admins may rename; other members may not', async () => {
     const channel = (await createChannel(alice)).id;
-    expectOk(await call(alice, 'conversations.invite',
-      { channel, users: `${bob.user_id},${admin.user_id}` }));
-    expectError(await call(bob, 'conversations.rename', { channel, name: fresh() }), 'not_authorized');
+    expectOk(
+      await call(alice, 'conversations.invite', {
+        channel,
+        users: `${bob.user_id},${admin.user_id}`,
+      }),
+    );
+    expectError(
+      await call(bob, 'conversations.rename', { channel, name: fresh() }),
+      'not_authorized',
+    );
     expectOk(await call(admin, 'conversations.rename', { channel, name: fresh() }));
-    expectError(await call(carol, 'conversations.rename', { channel, name: fresh() }),
-      'not_in_channel');
+    expectError(
+      await call(carol, 'conversations.rename', { channel, name: fresh() }),
+      'not_in_channel',
+    );
   });
 
   test('general only by admins and owners', async () => {
-    expectError(await call(alice, 'conversations.rename', { channel: general, name: fresh() }),
-      'not_authorized');
+    expectError(
+      await call(alice, 'conversations.rename', { channel: general, name: fresh() }),
+      'not_authorized',
+    );
     const name = fresh('town-square');
     expectOk(await call(owner, 'conversations.rename', { channel: general, name }));
     const info = expectOk(await call(alice, 'conversations.info', { channel: general })).channel;
@@ -603,18 +831,29 @@ describe('conversations.rename', () => {
     const channel = (await createChannel(alice)).id;
     const other = await createChannel(alice);
     expectError(await call(alice, 'conversations.rename', { channel }), 'invalid_name_required');
-    expectError(await call(alice, 'conversations.rename', { channel, name: 'Bad!' }),
-      'invalid_name_specials');
-    expectError(await call(alice, 'conversations.rename', { channel, name: 'y'.repeat(81) }),
-      'invalid_name_maxlength');
-    expectError(await call(alice, 'conversations.rename', { channel, name: other.name }),
-      'name_taken');
+    expectError(
+      await call(alice, 'conversations.rename', { channel, name: 'Bad!' }),
+      'invalid_name_specials',
+    );
+    expectError(
+      await call(alice, 'conversations.rename', { channel, name: 'y'.repeat(81) }),
+      'invalid_name_maxlength',
+    );
+    expectError(
+      await call(alice, 'conversations.rename', { channel, name: other.name }),
+      'name_taken',
+    );
     expectError(await call(alice, 'conversations.rename', { name: fresh() }), 'channel_not_found');
     const im = expectOk(await call(alice, 'conversations.open', { users: bob.user_id })).channel;
-    expectError(await call(alice, 'conversations.rename', { channel: im.id, name: fresh() }),
-      'method_not_supported_for_channel_type');
+    expectError(
+      await call(alice, 'conversations.rename', { channel: im.id, name: fresh() }),
+      'method_not_supported_for_channel_type',
+    );
     expectOk(await call(alice, 'conversations.archive', { channel }));
-    expectError(await call(alice, 'conversations.rename', { channel, name: fresh() }), 'is_archived');
+    expectError(
+      await call(alice, 'conversations.rename', { channel, name: fresh() }),
+      'is_archived',
+    );
   });
 });
 
@@ -640,17 +879,25 @@ describe('conversations.archive and unarchive', () => {
     expectOk(await call(admin, 'conversations.archive', { channel }), 'admins need no membership');
     expectOk(await call(admin, 'conversations.unarchive', { channel }));
     const withGuest = (await createChannel(alice)).id;
-    expectOk(await call(alice, 'conversations.invite', { channel: withGuest, users: guest.user_id }));
-    expectError(await call(guest, 'conversations.archive', { channel: withGuest }),
-      'restricted_action');
+    expectOk(
+      await call(alice, 'conversations.invite', { channel: withGuest, users: guest.user_id }),
+    );
+    expectError(
+      await call(guest, 'conversations.archive', { channel: withGuest }),
+      'restricted_action',
+    );
   });
 
   test('general, ims and missing channels', async () => {
-    expectError(await call(owner, 'conversations.archive', { channel: general }),
-      'cant_archive_general');
+    expectError(
+      await call(owner, 'conversations.archive', { channel: general }),
+      'cant_archive_general',
+    );
     const im = expectOk(await call(alice, 'conversations.open', { users: bob.user_id })).channel;
-    expectError(await call(alice, 'conversations.archive', { channel: im.id }),
-      'method_not_supported_for_channel_type');
+    expectError(
+      await call(alice, 'conversations.archive', { channel: im.id }),
+      'method_not_supported_for_channel_type',
+    );
     expectError(await call(alice, 'conversations.archive', {}), 'channel_not_found');
     expectError(await call(alice, 'conversations.unarchive', {}), 'channel_not_found');
   });
@@ -659,8 +906,15 @@ describe('conversations.archive and unarchive', () => {
 describe('conversations.list', () => {
   test('25 channels with limit=10 come back once each, in three pages', async () => {
     // A workspace of its own, so no other test's channels change the count.
-    const team = server.admin('create-workspace', '--name', 'Pages', '--email', 'pages@pages.test',
-      '--password', PASSWORD);
+    const team = server.admin(
+      'create-workspace',
+      '--name',
+      'Pages',
+      '--email',
+      'pages@pages.test',
+      '--password',
+      PASSWORD,
+    );
     const made = [];
     for (let i = 0; i < 25; i++) {
       made.push((await createChannel(team, { name: `page-${i}` })).id);
@@ -679,8 +933,9 @@ describe('conversations.list', () => {
     const archived = await createChannel(alice);
     const secret = await createChannel(alice, { is_private: true });
     const im = expectOk(await call(alice, 'conversations.open', { users: dave.user_id })).channel;
-    const mpim = expectOk(await call(alice, 'conversations.open',
-      { users: `${dave.user_id},${carol.user_id}` })).channel;
+    const mpim = expectOk(
+      await call(alice, 'conversations.open', { users: `${dave.user_id},${carol.user_id}` }),
+    ).channel;
     expectOk(await call(alice, 'conversations.archive', { channel: archived.id }));
 
     const publicOnly = await listIds(alice);
@@ -696,20 +951,31 @@ describe('conversations.list', () => {
     const dms = await listIds(alice, { types: 'im,mpim' });
     assert.ok(dms.includes(im.id) && dms.includes(mpim.id));
     assert.ok(!dms.includes(open.id) && !dms.includes(secret.id));
-    assert.ok(!(await listIds(bob, { types: 'im' })).includes(im.id), 'not someone else\'s im');
+    assert.ok(!(await listIds(bob, { types: 'im' })).includes(im.id), "not someone else's im");
   });
 
   test('bad limit, cursor and types', async () => {
     for (const limit of ['-1', 'abc', '1.5']) {
-      expectError(await call(alice, 'conversations.list', { limit }), 'invalid_limit', `limit=${limit}`);
+      expectError(
+        await call(alice, 'conversations.list', { limit }),
+        'invalid_limit',
+        `limit=${limit}`,
+      );
     }
     expectOk(await call(alice, 'conversations.list', { limit: 1000 }));
     expectOk(await call(alice, 'conversations.list', { limit: 5000 }), 'clamped to 1000');
-    for (const cursor of ['garbage', '!!!!', 'x'.repeat(600), Buffer.from('members:U1').toString('base64')]) {
+    for (const cursor of [
+      'garbage',
+      '!!!!',
+      'x'.repeat(600),
+      Buffer.from('members:U1').toString('base64'),
+    ]) {
       expectError(await call(alice, 'conversations.list', { cursor }), 'invalid_cursor', cursor);
     }
-    expectError(await call(alice, 'conversations.list', { types: 'public_channel,nonsense' }),
-      'invalid_types');
+    expectError(
+      await call(alice, 'conversations.list', { types: 'public_channel,nonsense' }),
+      'invalid_types',
+    );
   });
 });
 
@@ -718,29 +984,42 @@ describe('conversations.members', () => {
     const channel = (await createChannel(alice)).id;
     const everyone = [bob, carol, dave, owner, admin].map((u) => u.user_id);
     expectOk(await call(alice, 'conversations.invite', { channel, users: everyone.join(',') }));
-    const { items, pages } = await allPages(bob, 'conversations.members', { channel, limit: 2 },
-      'members');
+    const { items, pages } = await allPages(
+      bob,
+      'conversations.members',
+      { channel, limit: 2 },
+      'members',
+    );
     assert.equal(pages, 3);
     assert.deepEqual(items, [...everyone, alice.user_id].sort());
-    expectError(await call(bob, 'conversations.members', { channel, limit: 'lots' }), 'invalid_limit');
-    expectError(await call(bob, 'conversations.members', { channel, cursor: 'nope' }),
-      'invalid_cursor');
+    expectError(
+      await call(bob, 'conversations.members', { channel, limit: 'lots' }),
+      'invalid_limit',
+    );
+    expectError(
+      await call(bob, 'conversations.members', { channel, cursor: 'nope' }),
+      'invalid_cursor',
+    );
     expectError(await call(bob, 'conversations.members', {}), 'channel_not_found');
   });
 
-  test('a non-member sees a public channel\'s members', async () => {
+  test("a non-member sees a public channel's members", async () => {
     const channel = (await createChannel(alice)).id;
     assert.deepEqual(await memberIds(carol, channel), [alice.user_id]);
   });
 });
 
 describe('users.conversations', () => {
-  test('the caller\'s own conversations, filtered by type', async () => {
+  test("the caller's own conversations, filtered by type", async () => {
     const mine = await createChannel(carol);
     const secret = await createChannel(carol, { is_private: true });
     const notMine = await createChannel(alice);
-    const { items } = await allPages(carol, 'users.conversations',
-      { types: 'public_channel,private_channel', limit: 3 }, 'channels');
+    const { items } = await allPages(
+      carol,
+      'users.conversations',
+      { types: 'public_channel,private_channel', limit: 3 },
+      'channels',
+    );
     const ids = items.map((c) => c.id);
     assert.ok(ids.includes(mine.id) && ids.includes(secret.id) && ids.includes(general));
     assert.ok(!ids.includes(notMine.id));
@@ -748,14 +1027,20 @@ describe('users.conversations', () => {
     for (const c of items) assert.equal(c.is_member, true);
   });
 
-  test('another user\'s conversations, limited to what the caller may see', async () => {
-    const theirIm = expectOk(await call(carol, 'conversations.open', { users: dave.user_id })).channel;
+  test("another user's conversations, limited to what the caller may see", async () => {
+    const theirIm = expectOk(
+      await call(carol, 'conversations.open', { users: dave.user_id }),
+    ).channel;
     const shared = await createChannel(dave);
     const hidden = await createChannel(dave, { is_private: true });
     const visible = await createChannel(dave, { is_private: true });
     expectOk(await call(dave, 'conversations.invite', { channel: visible.id, users: bob.user_id }));
-    const { items } = await allPages(bob, 'users.conversations',
-      { user: dave.user_id, types: 'public_channel,private_channel,im,mpim', limit: 1 }, 'channels');
+    const { items } = await allPages(
+      bob,
+      'users.conversations',
+      { user: dave.user_id, types: 'public_channel,private_channel,im,mpim', limit: 1 },
+      'channels',
+    );
     const ids = items.map((c) => c.id);
     assert.ok(ids.includes(shared.id) && ids.includes(visible.id));
     assert.ok(!ids.includes(hidden.id), 'a private channel bob is not in');
@@ -764,7 +1049,10 @@ describe('users.conversations', () => {
 
   test('unknown users and bad arguments', async () => {
     expectError(await call(bob, 'users.conversations', { user: 'U0000000000' }), 'user_not_found');
-    expectError(await call(bob, 'users.conversations', { user: outsider.user_id }), 'user_not_found');
+    expectError(
+      await call(bob, 'users.conversations', { user: outsider.user_id }),
+      'user_not_found',
+    );
     expectError(await call(bob, 'users.conversations', { limit: 0.5 }), 'invalid_limit');
     expectError(await call(bob, 'users.conversations', { cursor: '%%%' }), 'invalid_cursor');
     expectError(await call(bob, 'users.conversations', { types: 'channels' }), 'invalid_types');
@@ -773,40 +1061,80 @@ describe('users.conversations', () => {
 
 describe('guests', () => {
   test('see only the channels they belong to', async () => {
-    const newcomer = server.admin('create-user', '--team', owner.team_id, '--email',
-      'newcomer@acme.test', '--name', 'newcomer', '--password', PASSWORD, '--role', 'guest');
+    const newcomer = server.admin(
+      'create-user',
+      '--team',
+      owner.team_id,
+      '--email',
+      'newcomer@acme.test',
+      '--name',
+      'newcomer',
+      '--password',
+      PASSWORD,
+      '--role',
+      'guest',
+    );
     const invited = await createChannel(alice);
     const notInvited = await createChannel(alice);
-    expectError(await call(newcomer, 'conversations.info', { channel: invited.id }),
-      'channel_not_found');
-    expectError(await call(newcomer, 'conversations.join', { channel: invited.id }),
-      'channel_not_found', 'guests cannot join public channels uninvited');
-    expectError(await call(newcomer, 'conversations.info', { channel: general }),
-      'channel_not_found', 'guests are not in general');
+    expectError(
+      await call(newcomer, 'conversations.info', { channel: invited.id }),
+      'channel_not_found',
+    );
+    expectError(
+      await call(newcomer, 'conversations.join', { channel: invited.id }),
+      'channel_not_found',
+      'guests cannot join public channels uninvited',
+    );
+    expectError(
+      await call(newcomer, 'conversations.info', { channel: general }),
+      'channel_not_found',
+      'guests are not in general',
+    );
     assert.deepEqual(await listIds(newcomer, { types: 'public_channel,private_channel' }), []);
 
-    expectOk(await call(alice, 'conversations.invite',
-      { channel: invited.id, users: newcomer.user_id }));
-    assert.deepEqual(await listIds(newcomer, { types: 'public_channel,private_channel' }),
-      [invited.id]);
+    expectOk(
+      await call(alice, 'conversations.invite', { channel: invited.id, users: newcomer.user_id }),
+    );
+    assert.deepEqual(await listIds(newcomer, { types: 'public_channel,private_channel' }), [
+      invited.id,
+    ]);
     const own = expectOk(await call(newcomer, 'users.conversations', {})).channels;
-    assert.deepEqual(own.map((c) => c.id), [invited.id]);
+    assert.deepEqual(
+      own.map((c) => c.id),
+      [invited.id],
+    );
     const joined = expectOk(await call(newcomer, 'conversations.join', { channel: invited.id }));
     assert.equal(joined.already_in_channel, true);
-    expectError(await call(newcomer, 'conversations.members', { channel: notInvited.id }),
-      'channel_not_found');
-    const aliceSeen = expectOk(await call(newcomer, 'users.conversations',
-      { user: alice.user_id })).channels;
-    assert.deepEqual(aliceSeen.map((c) => c.id), [invited.id], 'only shared channels');
+    expectError(
+      await call(newcomer, 'conversations.members', { channel: notInvited.id }),
+      'channel_not_found',
+    );
+    const aliceSeen = expectOk(
+      await call(newcomer, 'users.conversations', { user: alice.user_id }),
+    ).channels;
+    assert.deepEqual(
+      aliceSeen.map((c) => c.id),
+      [invited.id],
+      'only shared channels',
+    );
   });
 
   test('may not invite or kick', async () => {
     const channel = (await createChannel(alice, { is_private: true })).id;
-    expectOk(await call(alice, 'conversations.invite', { channel, users: `${guest.user_id},${bob.user_id}` }));
-    expectError(await call(guest, 'conversations.invite', { channel, users: carol.user_id }),
-      'restricted_action');
-    expectError(await call(guest, 'conversations.kick', { channel, user: bob.user_id }),
-      'restricted_action');
+    expectOk(
+      await call(alice, 'conversations.invite', {
+        channel,
+        users: `${guest.user_id},${bob.user_id}`,
+      }),
+    );
+    expectError(
+      await call(guest, 'conversations.invite', { channel, users: carol.user_id }),
+      'restricted_action',
+    );
+    expectError(
+      await call(guest, 'conversations.kick', { channel, user: bob.user_id }),
+      'restricted_action',
+    );
   });
 });
 
@@ -819,20 +1147,33 @@ describe('another workspace', () => {
       expectError(await call(outsider, 'conversations.join', { channel }), 'channel_not_found');
       expectError(await call(outsider, 'conversations.leave', { channel }), 'channel_not_found');
       expectError(await call(outsider, 'conversations.archive', { channel }), 'channel_not_found');
-      expectError(await call(outsider, 'conversations.setTopic', { channel, topic: 'x' }),
-        'channel_not_found');
+      expectError(
+        await call(outsider, 'conversations.setTopic', { channel, topic: 'x' }),
+        'channel_not_found',
+      );
     }
     const listed = await listIds(outsider, { types: 'public_channel,private_channel,im,mpim' });
     assert.ok(!listed.includes(pub.id) && !listed.includes(general));
     assert.ok(listed.includes(outsiderGeneral));
-    expectError(await call(outsider, 'users.conversations', { user: alice.user_id }),
-      'user_not_found');
-    expectError(await call(outsider, 'conversations.open', { users: alice.user_id }),
-      'user_not_found');
-    expectError(await call(outsider, 'conversations.invite',
-      { channel: outsiderGeneral, users: alice.user_id }), 'user_not_found');
-    expectError(await call(alice, 'conversations.info', { channel: outsiderGeneral }),
-      'channel_not_found');
+    expectError(
+      await call(outsider, 'users.conversations', { user: alice.user_id }),
+      'user_not_found',
+    );
+    expectError(
+      await call(outsider, 'conversations.open', { users: alice.user_id }),
+      'user_not_found',
+    );
+    expectError(
+      await call(outsider, 'conversations.invite', {
+        channel: outsiderGeneral,
+        users: alice.user_id,
+      }),
+      'user_not_found',
+    );
+    expectError(
+      await call(alice, 'conversations.info', { channel: outsiderGeneral }),
+      'channel_not_found',
+    );
   });
 });
 
@@ -840,11 +1181,24 @@ describe('bad input', () => {
   test('never breaks the server', async () => {
     const weird = ['\u0000', '\u{1F600}'.repeat(100), 'C'.repeat(20000), '../../etc/passwd', '%00'];
     for (const value of weird) {
-      for (const method of ['conversations.info', 'conversations.join', 'conversations.members',
-        'conversations.setTopic', 'conversations.rename', 'conversations.open',
-        'conversations.invite', 'conversations.kick']) {
-        const response = await call(alice, method,
-          { channel: value, users: value, user: value, name: value, topic: value, cursor: value });
+      for (const method of [
+        'conversations.info',
+        'conversations.join',
+        'conversations.members',
+        'conversations.setTopic',
+        'conversations.rename',
+        'conversations.open',
+        'conversations.invite',
+        'conversations.kick',
+      ]) {
+        const response = await call(alice, method, {
+          channel: value,
+          users: value,
+          user: value,
+          name: value,
+          topic: value,
+          cursor: value,
+        });
         assert.equal(response.ok, false, `${method} with ${value.slice(0, 20)}`);
         assert.equal(typeof response.error, 'string');
       }

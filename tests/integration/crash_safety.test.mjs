@@ -22,17 +22,36 @@ const kHistoryPageSize = 1000;
 
 // A workspace and a fresh channel its owner belongs to, made with the admin CLI.
 function createWorkspaceAndChannel(server) {
-  const owner = server.admin('create-workspace', '--name', 'Crash', '--email', 'owner@crash.test',
-    '--password', 'correct horse battery staple');
-  const channel = server.admin('create-channel', '--team', owner.team_id, '--name', 'load',
-    '--creator', owner.user_id);
+  const owner = server.admin(
+    'create-workspace',
+    '--name',
+    'Crash',
+    '--email',
+    'owner@crash.test',
+    '--password',
+    'correct horse battery staple',
+  );
+  const channel = server.admin(
+    'create-channel',
+    '--team',
+    owner.team_id,
+    '--name',
+    'load',
+    '--creator',
+    owner.user_id,
+  );
   return { token: owner.token, channel: channel.channel_id };
 }
 
 // Runs `loops` concurrent posting loops until `shouldStop()` or until the server stops
 // answering. Every acknowledged post lands in `acked` (ts -> text). Resolves with the API
 // errors seen (posts answered with ok:false), which must be none.
-async function postUntilStopped(server, { token, channel }, acked, { tag, shouldStop, loops = kPostingLoops }) {
+async function postUntilStopped(
+  server,
+  { token, channel },
+  acked,
+  { tag, shouldStop, loops = kPostingLoops },
+) {
   const apiErrors = [];
   const loop = async (loopIndex) => {
     for (let n = 0; !shouldStop(); n++) {
@@ -60,8 +79,11 @@ async function readWholeHistory(server, { token, channel }) {
   const messages = [];
   let cursor;
   for (;;) {
-    const page = await server.api('conversations.history', token,
-      { channel, limit: kHistoryPageSize, cursor });
+    const page = await server.api('conversations.history', token, {
+      channel,
+      limit: kHistoryPageSize,
+      cursor,
+    });
     assert.equal(page.ok, true, `conversations.history failed: ${JSON.stringify(page)}`);
     messages.push(...page.messages);
     cursor = page.response_metadata?.next_cursor;
@@ -79,8 +101,10 @@ async function assertAcknowledgedPresent(server, ids, acked) {
     byTs.set(message.ts, message);
   }
   for (let i = 1; i < messages.length; i++) {
-    assert.ok(tsLess(messages[i].ts, messages[i - 1].ts),
-      `history not newest first at ${messages[i - 1].ts}, ${messages[i].ts}`);
+    assert.ok(
+      tsLess(messages[i].ts, messages[i - 1].ts),
+      `history not newest first at ${messages[i - 1].ts}, ${messages[i].ts}`,
+    );
   }
 
   const missing = [...acked.keys()].filter((ts) => !byTs.has(ts));
@@ -95,7 +119,9 @@ async function assertAcknowledgedPresent(server, ids, acked) {
 function tsLess(a, b) {
   const [aSeconds, aMicros] = a.split('.');
   const [bSeconds, bMicros] = b.split('.');
-  return BigInt(aSeconds) * 1000000n + BigInt(aMicros) < BigInt(bSeconds) * 1000000n + BigInt(bMicros);
+  return (
+    BigInt(aSeconds) * 1000000n + BigInt(aMicros) < BigInt(bSeconds) * 1000000n + BigInt(bMicros)
+  );
 }
 
 function maxTs(tsList) {
@@ -144,7 +170,10 @@ async function crashTwiceAndRecover(t, extraArgs) {
     // ts keep rising across a crash: nothing posted after recovery sorts before old messages.
     for (const [ts, text] of acked) {
       if (text.startsWith('round2')) {
-        assert.ok(tsLess(lastBeforeRound2, ts), `ts ${ts} after recovery is not after ${lastBeforeRound2}`);
+        assert.ok(
+          tsLess(lastBeforeRound2, ts),
+          `ts ${ts} after recovery is not after ${lastBeforeRound2}`,
+        );
       }
     }
 
@@ -180,7 +209,9 @@ async function startHeldPost(server, { token, channel }, text) {
   const socket = connect(server.port, '127.0.0.1');
   let received = '';
   let gotContinue;
-  const continued = new Promise((resolve) => { gotContinue = resolve; });
+  const continued = new Promise((resolve) => {
+    gotContinue = resolve;
+  });
   const response = new Promise((resolve, reject) => {
     socket.on('data', (chunk) => {
       received += chunk.toString('utf8');
@@ -190,15 +221,18 @@ async function startHeldPost(server, { token, channel }, text) {
     socket.once('error', reject);
   });
   response.catch(() => {}); // Awaited later; a failure must not count as unhandled meanwhile.
-  socket.write([
-    'POST /api/chat.postMessage HTTP/1.1',
-    'Host: 127.0.0.1',
-    `Authorization: Bearer ${token}`,
-    'Content-Type: application/x-www-form-urlencoded',
-    `Content-Length: ${Buffer.byteLength(body)}`,
-    'Expect: 100-continue',
-    '', '',
-  ].join('\r\n'));
+  socket.write(
+    [
+      'POST /api/chat.postMessage HTTP/1.1',
+      'Host: 127.0.0.1',
+      `Authorization: Bearer ${token}`,
+      'Content-Type: application/x-www-form-urlencoded',
+      `Content-Length: ${Buffer.byteLength(body)}`,
+      'Expect: 100-continue',
+      '',
+      '',
+    ].join('\r\n'),
+  );
   const endedFirst = response.then(() => {
     throw new Error(`connection ended before 100 Continue: ${received}`);
   });
@@ -213,7 +247,10 @@ async function waitUntilRefused(port) {
   for (let attempt = 0; attempt < 500; attempt++) {
     const refused = await new Promise((resolve) => {
       const probe = connect(port, '127.0.0.1');
-      probe.once('connect', () => { probe.destroy(); resolve(false); });
+      probe.once('connect', () => {
+        probe.destroy();
+        resolve(false);
+      });
       probe.once('error', (error) => resolve(error.code === 'ECONNREFUSED'));
     });
     if (refused) return;

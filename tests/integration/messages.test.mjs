@@ -14,8 +14,15 @@ before(async () => {
   ({ server, owner } = team);
   [alice, bob] = team.members;
   [guest] = team.guests;
-  outsider = server.admin('create-workspace', '--name', 'Elsewhere', '--email', 'boss@elsewhere.test',
-    '--password', 'yet another passphrase');
+  outsider = server.admin(
+    'create-workspace',
+    '--name',
+    'Elsewhere',
+    '--email',
+    'boss@elsewhere.test',
+    '--password',
+    'yet another passphrase',
+  );
   const list = await ok('conversations.list', owner, {});
   general = list.channels.find((c) => c.is_general).id;
 });
@@ -43,11 +50,15 @@ let channelCounter = 0;
 // A channel made by `creator` with `members` invited.
 async function makeChannel({ creator = owner, members = [alice, bob], isPrivate = false } = {}) {
   channelCounter += 1;
-  const { channel } = await ok('conversations.create', creator,
-    { name: `msg-${channelCounter}`, is_private: isPrivate });
+  const { channel } = await ok('conversations.create', creator, {
+    name: `msg-${channelCounter}`,
+    is_private: isPrivate,
+  });
   if (members.length > 0) {
-    await ok('conversations.invite', creator,
-      { channel: channel.id, users: members.map((m) => m.user_id).join(',') });
+    await ok('conversations.invite', creator, {
+      channel: channel.id,
+      users: members.map((m) => m.user_id).join(','),
+    });
   }
   return channel.id;
 }
@@ -87,7 +98,7 @@ function tsCompare(a, b) {
 
 // ---- chat.postMessage -----------------------------------------------------------------------
 
-test('chat.postMessage returns the message in Slack\'s shape', async () => {
+test("chat.postMessage returns the message in Slack's shape", async () => {
   const posted = await post(owner, general, 'Hello, *world*');
   assert.equal(posted.channel, general);
   assert.match(posted.ts, kTsPattern);
@@ -108,7 +119,12 @@ test('chat.postMessage errors: no_text, channel_not_found, not_in_channel, is_ar
   await fails('chat.postMessage', alice, { channel, text: '' }, 'no_text');
   await fails('chat.postMessage', alice, { channel }, 'no_text');
   await fails('chat.postMessage', alice, { channel, blocks: '[]' }, 'no_text');
-  await fails('chat.postMessage', alice, { channel: 'C0000000000', text: 'x' }, 'channel_not_found');
+  await fails(
+    'chat.postMessage',
+    alice,
+    { channel: 'C0000000000', text: 'x' },
+    'channel_not_found',
+  );
   await fails('chat.postMessage', alice, { text: 'x' }, 'channel_not_found');
   await fails('chat.postMessage', alice, { channel: 'not an id', text: 'x' }, 'channel_not_found');
   // Bob can see the public channel but is not in it.
@@ -127,7 +143,10 @@ test('chat.postMessage: blocks as an array or a JSON string; invalid_blocks othe
   // A JSON body keeps the array as an array.
   const response = await fetch(`${server.url}/api/chat.postMessage`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json; charset=utf-8', authorization: `Bearer ${alice.token}` },
+    headers: {
+      'content-type': 'application/json; charset=utf-8',
+      authorization: `Bearer ${alice.token}`,
+    },
     body: JSON.stringify({ channel, blocks }),
   });
   const asJson = await response.json();
@@ -135,29 +154,55 @@ test('chat.postMessage: blocks as an array or a JSON string; invalid_blocks othe
   assert.deepEqual(asJson.message.blocks, blocks);
   assert.equal(asJson.message.text, '');
 
-  await fails('chat.postMessage', alice, { channel, text: 'x', blocks: 'not json' }, 'invalid_blocks');
-  await fails('chat.postMessage', alice, { channel, text: 'x', blocks: '{"type":"divider"}' }, 'invalid_blocks');
+  await fails(
+    'chat.postMessage',
+    alice,
+    { channel, text: 'x', blocks: 'not json' },
+    'invalid_blocks',
+  );
+  await fails(
+    'chat.postMessage',
+    alice,
+    { channel, text: 'x', blocks: '{"type":"divider"}' },
+    'invalid_blocks',
+  );
   await fails('chat.postMessage', alice, { channel, text: 'x', blocks: '"[]"' }, 'invalid_blocks');
   // Bounded: Slack's 50 blocks, and no pathological nesting.
   const fifty = Array.from({ length: 50 }, () => ({ type: 'divider' }));
-  assert.equal((await post(alice, channel, 'x', { blocks: JSON.stringify(fifty) })).message.blocks.length, 50);
-  await fails('chat.postMessage', alice,
-    { channel, text: 'x', blocks: JSON.stringify([...fifty, { type: 'divider' }]) }, 'invalid_blocks');
-  await fails('chat.postMessage', alice,
-    { channel, text: 'x', blocks: '['.repeat(100_000) + ']'.repeat(100_000) }, 'invalid_blocks');
+  assert.equal(
+    (await post(alice, channel, 'x', { blocks: JSON.stringify(fifty) })).message.blocks.length,
+    50,
+  );
+  await fails(
+    'chat.postMessage',
+    alice,
+    { channel, text: 'x', blocks: JSON.stringify([...fifty, { type: 'divider' }]) },
+    'invalid_blocks',
+  );
+  await fails(
+    'chat.postMessage',
+    alice,
+    { channel, text: 'x', blocks: '['.repeat(100_000) + ']'.repeat(100_000) },
+    'invalid_blocks',
+  );
 });
 
 test('chat.postMessage: 40,000 characters pass, 40,001 are msg_too_long (multi-byte)', async () => {
   const channel = await makeChannel();
-  const euro = '€';  // 3 bytes in UTF-8.
-  const smile = '😀';  // 4 bytes in UTF-8, one character.
+  const euro = '€'; // 3 bytes in UTF-8.
+  const smile = '😀'; // 4 bytes in UTF-8, one character.
   const longest = await post(alice, channel, euro.repeat(40_000));
   assert.equal([...longest.message.text].length, 40_000);
   await fails('chat.postMessage', alice, { channel, text: euro.repeat(40_001) }, 'msg_too_long');
 
   const emoji = await post(alice, channel, smile.repeat(40_000));
   assert.equal([...emoji.message.text].length, 40_000);
-  await fails('chat.postMessage', alice, { channel, text: smile.repeat(40_000) + 'x' }, 'msg_too_long');
+  await fails(
+    'chat.postMessage',
+    alice,
+    { channel, text: smile.repeat(40_000) + 'x' },
+    'msg_too_long',
+  );
 
   const found = (await history(bob, channel, { limit: 2 })).messages;
   assert.equal(found[0].text, smile.repeat(40_000));
@@ -179,16 +224,21 @@ test('chat.postMessage with a client_msg_id is idempotent, also under concurrent
   assert.notEqual(elsewhere.ts, first.ts);
 
   // Ten retries racing each other create one message.
-  const racing = await Promise.all(Array.from({ length: 10 },
-    () => post(alice, channel, 'raced', { client_msg_id: 'retry-2' })));
+  const racing = await Promise.all(
+    Array.from({ length: 10 }, () => post(alice, channel, 'raced', { client_msg_id: 'retry-2' })),
+  );
   assert.equal(new Set(racing.map((r) => r.ts)).size, 1);
 
   const all = await readAll(bob, channel, 100);
-  assert.equal(all.filter((m) => m.client_msg_id === 'retry-1').length, 2);  // Alice's and Bob's.
+  assert.equal(all.filter((m) => m.client_msg_id === 'retry-1').length, 2); // Alice's and Bob's.
   assert.equal(all.filter((m) => m.client_msg_id === 'retry-2').length, 1);
 
-  await fails('chat.postMessage', alice, { channel, text: 'x', client_msg_id: 'x'.repeat(200) },
-    'invalid_arguments');
+  await fails(
+    'chat.postMessage',
+    alice,
+    { channel, text: 'x', client_msg_id: 'x'.repeat(200) },
+    'invalid_arguments',
+  );
 });
 
 test('chat.postMessage to a user id opens the DM; only its members read it', async () => {
@@ -200,7 +250,10 @@ test('chat.postMessage to a user id opens the DM; only its members read it', asy
   assert.equal(posted2.channel, posted.channel);
 
   const read = await history(alice, posted.channel);
-  assert.deepEqual(read.messages.map((m) => m.text), ['by id', 'yes?', 'psst']);
+  assert.deepEqual(
+    read.messages.map((m) => m.text),
+    ['by id', 'yes?', 'psst'],
+  );
   await fails('conversations.history', bob, { channel: posted.channel }, 'channel_not_found');
   await fails('chat.postMessage', bob, { channel: posted.channel, text: 'x' }, 'channel_not_found');
 
@@ -208,7 +261,12 @@ test('chat.postMessage to a user id opens the DM; only its members read it', asy
   const self = await post(bob, bob.user_id, 'note to self');
   assert.match(self.channel, /^D/);
   await fails('chat.postMessage', bob, { channel: 'U0000000000', text: 'x' }, 'channel_not_found');
-  await fails('chat.postMessage', bob, { channel: outsider.user_id, text: 'x' }, 'channel_not_found');
+  await fails(
+    'chat.postMessage',
+    bob,
+    { channel: outsider.user_id, text: 'x' },
+    'channel_not_found',
+  );
 });
 
 test('threads: reply_count, reply_users, latest_reply; replies in order; history without replies', async () => {
@@ -224,7 +282,10 @@ test('threads: reply_count, reply_users, latest_reply; replies in order; history
   }
 
   const top = (await history(bob, channel)).messages;
-  assert.deepEqual(top.map((m) => m.ts), [parent.ts]);
+  assert.deepEqual(
+    top.map((m) => m.ts),
+    [parent.ts],
+  );
   const summary = top[0];
   assert.equal(summary.thread_ts, parent.ts);
   assert.equal(summary.reply_count, 3);
@@ -233,7 +294,10 @@ test('threads: reply_count, reply_users, latest_reply; replies in order; history
   assert.equal(summary.latest_reply, replies[2].ts);
 
   const thread = await ok('conversations.replies', bob, { channel, ts: parent.ts });
-  assert.deepEqual(thread.messages.map((m) => m.ts), [parent.ts, ...replies.map((r) => r.ts)]);
+  assert.deepEqual(
+    thread.messages.map((m) => m.ts),
+    [parent.ts, ...replies.map((r) => r.ts)],
+  );
   assert.equal(thread.has_more, false);
   assert.equal(thread.response_metadata.next_cursor, '');
   assert.equal(thread.messages[1].parent_user_id, owner.user_id);
@@ -241,31 +305,70 @@ test('threads: reply_count, reply_users, latest_reply; replies in order; history
 
   // A reply's ts names the same thread; a message without replies is a thread of one.
   const viaReply = await ok('conversations.replies', bob, { channel, ts: replies[1].ts });
-  assert.deepEqual(viaReply.messages.map((m) => m.ts), thread.messages.map((m) => m.ts));
+  assert.deepEqual(
+    viaReply.messages.map((m) => m.ts),
+    thread.messages.map((m) => m.ts),
+  );
   const lonely = await post(owner, channel, 'nobody answers');
   const single = await ok('conversations.replies', bob, { channel, ts: lonely.ts });
-  assert.deepEqual(single.messages.map((m) => m.ts), [lonely.ts]);
+  assert.deepEqual(
+    single.messages.map((m) => m.ts),
+    [lonely.ts],
+  );
 
   // Paging a thread: two at a time, each once, in order.
   const paged = [];
   let cursor;
   do {
-    const page = await ok('conversations.replies', bob, { channel, ts: parent.ts, limit: 2, cursor });
+    const page = await ok('conversations.replies', bob, {
+      channel,
+      ts: parent.ts,
+      limit: 2,
+      cursor,
+    });
     assert.ok(page.messages.length <= 2);
     paged.push(...page.messages.map((m) => m.ts));
     cursor = page.response_metadata.next_cursor;
     assert.equal(page.has_more, cursor !== '');
   } while (cursor);
-  assert.deepEqual(paged, thread.messages.map((m) => m.ts));
+  assert.deepEqual(
+    paged,
+    thread.messages.map((m) => m.ts),
+  );
 
   // Errors.
-  await fails('chat.postMessage', alice, { channel, text: 'x', thread_ts: replies[0].ts }, 'thread_not_found');
-  await fails('chat.postMessage', alice, { channel, text: 'x', thread_ts: '1000000000.000001' }, 'thread_not_found');
-  await fails('chat.postMessage', alice, { channel, text: 'x', thread_ts: 'yesterday' }, 'invalid_ts');
-  await fails('conversations.replies', bob, { channel, ts: '1000000000.000001' }, 'thread_not_found');
+  await fails(
+    'chat.postMessage',
+    alice,
+    { channel, text: 'x', thread_ts: replies[0].ts },
+    'thread_not_found',
+  );
+  await fails(
+    'chat.postMessage',
+    alice,
+    { channel, text: 'x', thread_ts: '1000000000.000001' },
+    'thread_not_found',
+  );
+  await fails(
+    'chat.postMessage',
+    alice,
+    { channel, text: 'x', thread_ts: 'yesterday' },
+    'invalid_ts',
+  );
+  await fails(
+    'conversations.replies',
+    bob,
+    { channel, ts: '1000000000.000001' },
+    'thread_not_found',
+  );
   await fails('conversations.replies', bob, { channel }, 'thread_not_found');
   await fails('conversations.replies', bob, { channel, ts: '12.34.56' }, 'invalid_ts');
-  await fails('conversations.replies', bob, { channel, ts: parent.ts, cursor: 'garbage!' }, 'invalid_cursor');
+  await fails(
+    'conversations.replies',
+    bob,
+    { channel, ts: parent.ts, cursor: 'garbage!' },
+    'invalid_cursor',
+  );
 });
 
 test('reply_broadcast: the reply shows in history as a thread_broadcast', async () => {
@@ -276,11 +379,17 @@ test('reply_broadcast: the reply shows in history as a thread_broadcast', async 
   assert.equal(loud.message.subtype, 'thread_broadcast');
 
   const top = (await history(bob, channel)).messages;
-  assert.deepEqual(top.map((m) => m.ts), [loud.ts, parent.ts]);
+  assert.deepEqual(
+    top.map((m) => m.ts),
+    [loud.ts, parent.ts],
+  );
   assert.equal(top[0].thread_ts, parent.ts);
   assert.equal(top[1].reply_count, 2);
   const thread = await ok('conversations.replies', bob, { channel, ts: parent.ts });
-  assert.deepEqual(thread.messages.map((m) => m.ts), [parent.ts, quiet.ts, loud.ts]);
+  assert.deepEqual(
+    thread.messages.map((m) => m.ts),
+    [parent.ts, quiet.ts, loud.ts],
+  );
 });
 
 // ---- chat.update, chat.delete, tombstones -------------------------------------------------
@@ -302,19 +411,54 @@ test('chat.update: the author edits; edited is set; errors', async () => {
 
   // Blocks alone may replace the text.
   const blocks = [{ type: 'divider' }];
-  const withBlocks = await ok('chat.update', alice, { channel, ts: posted.ts, text: '', blocks: JSON.stringify(blocks) });
+  const withBlocks = await ok('chat.update', alice, {
+    channel,
+    ts: posted.ts,
+    text: '',
+    blocks: JSON.stringify(blocks),
+  });
   assert.deepEqual(withBlocks.message.blocks, blocks);
 
-  await fails('chat.update', bob, { channel, ts: posted.ts, text: 'hijack' }, 'cant_update_message');
-  await fails('chat.update', owner, { channel, ts: posted.ts, text: 'even the owner' }, 'cant_update_message');
-  await fails('chat.update', alice, { channel, ts: '1000000000.000001', text: 'x' }, 'message_not_found');
+  await fails(
+    'chat.update',
+    bob,
+    { channel, ts: posted.ts, text: 'hijack' },
+    'cant_update_message',
+  );
+  await fails(
+    'chat.update',
+    owner,
+    { channel, ts: posted.ts, text: 'even the owner' },
+    'cant_update_message',
+  );
+  await fails(
+    'chat.update',
+    alice,
+    { channel, ts: '1000000000.000001', text: 'x' },
+    'message_not_found',
+  );
   await fails('chat.update', alice, { channel, text: 'x' }, 'message_not_found');
   await fails('chat.update', alice, { channel, ts: 'nope', text: 'x' }, 'invalid_ts');
   await fails('chat.update', alice, { channel, ts: posted.ts }, 'no_text');
   await fails('chat.update', alice, { channel, ts: posted.ts, text: '', blocks: '[]' }, 'no_text');
-  await fails('chat.update', alice, { channel, ts: posted.ts, text: 'é'.repeat(40_001) }, 'msg_too_long');
-  await fails('chat.update', alice, { channel, ts: posted.ts, text: 'x', blocks: '{}' }, 'invalid_blocks');
-  await fails('chat.update', alice, { channel: 'C0000000000', ts: posted.ts, text: 'x' }, 'channel_not_found');
+  await fails(
+    'chat.update',
+    alice,
+    { channel, ts: posted.ts, text: 'é'.repeat(40_001) },
+    'msg_too_long',
+  );
+  await fails(
+    'chat.update',
+    alice,
+    { channel, ts: posted.ts, text: 'x', blocks: '{}' },
+    'invalid_blocks',
+  );
+  await fails(
+    'chat.update',
+    alice,
+    { channel: 'C0000000000', ts: posted.ts, text: 'x' },
+    'channel_not_found',
+  );
 });
 
 test('chat.delete: author, admin or owner; others cant_delete_message', async () => {
@@ -351,9 +495,17 @@ test('deleting a thread parent leaves a tombstone until its last reply goes', as
   assert.equal(JSON.stringify(top[0]).includes('parent to delete'), false);
 
   const thread = await ok('conversations.replies', bob, { channel, ts: parent.ts });
-  assert.deepEqual(thread.messages.map((m) => m.ts), [parent.ts, r1.ts, r2.ts]);
+  assert.deepEqual(
+    thread.messages.map((m) => m.ts),
+    [parent.ts, r1.ts, r2.ts],
+  );
   await fails('chat.delete', alice, { channel, ts: parent.ts }, 'message_not_found');
-  await fails('reactions.add', bob, { channel, timestamp: parent.ts, name: 'eyes' }, 'message_not_found');
+  await fails(
+    'reactions.add',
+    bob,
+    { channel, timestamp: parent.ts, name: 'eyes' },
+    'message_not_found',
+  );
 
   // Deleting a reply updates the summary; deleting the last one removes the tombstone.
   await ok('chat.delete', owner, { channel, ts: r2.ts });
@@ -389,7 +541,12 @@ test('chat.meMessage posts a me_message', async () => {
   assert.equal(found.subtype, 'me_message');
   assert.equal(found.text, 'waves');
   await fails('chat.meMessage', bob, { channel, text: '' }, 'no_text');
-  await fails('chat.meMessage', owner, { channel: general, text: 'x'.repeat(40_001) }, 'msg_too_long');
+  await fails(
+    'chat.meMessage',
+    owner,
+    { channel: general, text: 'x'.repeat(40_001) },
+    'msg_too_long',
+  );
 });
 
 test('chat.getPermalink for messages and replies, only where visible', async () => {
@@ -399,16 +556,33 @@ test('chat.getPermalink for messages and replies, only where visible', async () 
 
   const link = await ok('chat.getPermalink', bob, { channel, message_ts: parent.ts });
   assert.equal(link.channel, channel);
-  assert.match(link.permalink, new RegExp(`^https?://[^/]+/archives/${channel}/p${parent.ts.replace('.', '')}$`));
+  assert.match(
+    link.permalink,
+    new RegExp(`^https?://[^/]+/archives/${channel}/p${parent.ts.replace('.', '')}$`),
+  );
   const replyLink = await ok('chat.getPermalink', bob, { channel, message_ts: reply.ts });
-  assert.ok(replyLink.permalink.endsWith(
-    `/archives/${channel}/p${reply.ts.replace('.', '')}?thread_ts=${parent.ts}&cid=${channel}`), replyLink.permalink);
+  assert.ok(
+    replyLink.permalink.endsWith(
+      `/archives/${channel}/p${reply.ts.replace('.', '')}?thread_ts=${parent.ts}&cid=${channel}`,
+    ),
+    replyLink.permalink,
+  );
 
-  await fails('chat.getPermalink', bob, { channel, message_ts: '1000000000.000001' }, 'message_not_found');
+  await fails(
+    'chat.getPermalink',
+    bob,
+    { channel, message_ts: '1000000000.000001' },
+    'message_not_found',
+  );
   await fails('chat.getPermalink', bob, { channel, message_ts: 'soon' }, 'invalid_ts');
   const secret = await makeChannel({ isPrivate: true, members: [alice] });
   const hidden = await post(alice, secret, 'hidden');
-  await fails('chat.getPermalink', bob, { channel: secret, message_ts: hidden.ts }, 'channel_not_found');
+  await fails(
+    'chat.getPermalink',
+    bob,
+    { channel: secret, message_ts: hidden.ts },
+    'channel_not_found',
+  );
 });
 
 // ---- reactions.* ----------------------------------------------------------------------------
@@ -422,7 +596,7 @@ test('reactions.add, get and remove, with their errors', async () => {
   await ok('reactions.add', owner, { channel, timestamp, name: '+1::skin-tone-3' });
   await fails('reactions.add', alice, { channel, timestamp, name: 'thumbsup' }, 'already_reacted');
 
-  const got = await ok('reactions.get', bob, { channel, timestamp });  // Bob may read, not react.
+  const got = await ok('reactions.get', bob, { channel, timestamp }); // Bob may read, not react.
   assert.equal(got.type, 'message');
   assert.equal(got.channel, channel);
   assert.equal(got.message.ts, timestamp);
@@ -432,23 +606,49 @@ test('reactions.add, get and remove, with their errors', async () => {
   ]);
 
   await fails('reactions.add', bob, { channel, timestamp, name: 'thumbsup' }, 'not_in_channel');
-  for (const name of [':thumbsup:', 'not an emoji', 'x'.repeat(101), '', 'smile::skin-tone-9', 'ü']) {
+  for (const name of [
+    ':thumbsup:',
+    'not an emoji',
+    'x'.repeat(101),
+    '',
+    'smile::skin-tone-9',
+    'ü',
+  ]) {
     await fails('reactions.add', alice, { channel, timestamp, name }, 'invalid_name');
   }
-  await fails('reactions.add', alice, { channel, timestamp: '1000000000.000001', name: 'tada' }, 'message_not_found');
+  await fails(
+    'reactions.add',
+    alice,
+    { channel, timestamp: '1000000000.000001', name: 'tada' },
+    'message_not_found',
+  );
   await fails('reactions.add', alice, { channel, name: 'tada' }, 'no_item_specified');
   await fails('reactions.add', alice, { channel, timestamp: 'later', name: 'tada' }, 'invalid_ts');
-  await fails('reactions.add', alice, { channel: 'C0000000000', timestamp, name: 'tada' }, 'channel_not_found');
+  await fails(
+    'reactions.add',
+    alice,
+    { channel: 'C0000000000', timestamp, name: 'tada' },
+    'channel_not_found',
+  );
 
   await ok('reactions.remove', alice, { channel, timestamp, name: 'thumbsup' });
   await fails('reactions.remove', alice, { channel, timestamp, name: 'thumbsup' }, 'no_reaction');
   await fails('reactions.remove', alice, { channel, timestamp, name: 'tada' }, 'no_reaction');
   const after = await ok('reactions.get', alice, { channel, timestamp });
-  assert.deepEqual(after.message.reactions[0], { name: 'thumbsup', users: [owner.user_id], count: 1 });
+  assert.deepEqual(after.message.reactions[0], {
+    name: 'thumbsup',
+    users: [owner.user_id],
+    count: 1,
+  });
   const inHistory = (await history(alice, channel)).messages.find((m) => m.ts === timestamp);
   assert.equal(inHistory.reactions.length, 2);
 
-  await fails('reactions.get', alice, { channel, timestamp: '1000000000.000001' }, 'message_not_found');
+  await fails(
+    'reactions.get',
+    alice,
+    { channel, timestamp: '1000000000.000001' },
+    'message_not_found',
+  );
   await ok('conversations.archive', owner, { channel });
   await fails('reactions.add', alice, { channel, timestamp, name: 'tada' }, 'is_archived');
   await fails('reactions.remove', owner, { channel, timestamp, name: 'thumbsup' }, 'is_archived');
@@ -481,7 +681,10 @@ test('pins.add, list and remove, with their errors', async () => {
 
   await ok('pins.remove', alice, { channel, timestamp: first.ts });
   await fails('pins.remove', alice, { channel, timestamp: first.ts }, 'no_pin');
-  assert.deepEqual((await ok('pins.list', bob, { channel })).items.map((i) => i.message.ts), [second.ts]);
+  assert.deepEqual(
+    (await ok('pins.list', bob, { channel })).items.map((i) => i.message.ts),
+    [second.ts],
+  );
 
   // Deleting a pinned message unpins it.
   await ok('chat.delete', alice, { channel, ts: second.ts });
@@ -512,7 +715,9 @@ test('history: 250 messages in pages of 100, each exactly once, newest first', a
 
   // @slack/web-api's paginate() follows the same cursors and stops at the end.
   const client = new WebClient(owner.token, {
-    slackApiUrl: `${server.url}/api/`, retryConfig: { retries: 0 }, logLevel: LogLevel.ERROR,
+    slackApiUrl: `${server.url}/api/`,
+    retryConfig: { retries: 0 },
+    logLevel: LogLevel.ERROR,
   });
   const viaSdk = [];
   for await (const page of client.paginate('conversations.history', { channel, limit: 100 })) {
@@ -527,9 +732,14 @@ test('history: oldest, latest, inclusive, limit and cursor rules', async () => {
   for (let i = 0; i < 6; i++) ts.push((await post(alice, channel, `m${i}`)).ts);
   const tsOf = (page) => page.messages.map((m) => m.ts);
 
-  assert.deepEqual(tsOf(await history(bob, channel, { oldest: ts[1], latest: ts[4] })), [ts[3], ts[2]]);
-  assert.deepEqual(tsOf(await history(bob, channel, { oldest: ts[1], latest: ts[4], inclusive: true })),
-    [ts[4], ts[3], ts[2], ts[1]]);
+  assert.deepEqual(tsOf(await history(bob, channel, { oldest: ts[1], latest: ts[4] })), [
+    ts[3],
+    ts[2],
+  ]);
+  assert.deepEqual(
+    tsOf(await history(bob, channel, { oldest: ts[1], latest: ts[4], inclusive: true })),
+    [ts[4], ts[3], ts[2], ts[1]],
+  );
   assert.deepEqual(tsOf(await history(bob, channel, { oldest: ts[4] })), [ts[5]]);
   assert.deepEqual(tsOf(await history(bob, channel, { latest: ts[1] })), [ts[0]]);
   assert.deepEqual(tsOf(await history(bob, channel, { latest: ts[0] })), []);
@@ -539,11 +749,19 @@ test('history: oldest, latest, inclusive, limit and cursor rules', async () => {
   const first = await history(bob, channel, { oldest: ts[1], inclusive: true, limit: 2 });
   assert.deepEqual(tsOf(first), [ts[5], ts[4]]);
   assert.equal(first.has_more, true);
-  const second = await history(bob, channel,
-    { oldest: ts[1], inclusive: true, limit: 2, cursor: first.response_metadata.next_cursor });
+  const second = await history(bob, channel, {
+    oldest: ts[1],
+    inclusive: true,
+    limit: 2,
+    cursor: first.response_metadata.next_cursor,
+  });
   assert.deepEqual(tsOf(second), [ts[3], ts[2]]);
-  const third = await history(bob, channel,
-    { oldest: ts[1], inclusive: true, limit: 2, cursor: second.response_metadata.next_cursor });
+  const third = await history(bob, channel, {
+    oldest: ts[1],
+    inclusive: true,
+    limit: 2,
+    cursor: second.response_metadata.next_cursor,
+  });
   assert.deepEqual(tsOf(third), [ts[1]]);
   assert.equal(third.has_more, false);
   assert.equal(third.response_metadata.next_cursor, '');
@@ -553,7 +771,12 @@ test('history: oldest, latest, inclusive, limit and cursor rules', async () => {
   assert.equal((await history(bob, channel, { limit: 0 })).messages.length, 6);
   await fails('conversations.history', bob, { channel, limit: 'many' }, 'invalid_limit');
   await fails('conversations.history', bob, { channel, limit: -1 }, 'invalid_limit');
-  await fails('conversations.history', bob, { channel, cursor: 'bm90IGEgY3Vyc29y' }, 'invalid_cursor');
+  await fails(
+    'conversations.history',
+    bob,
+    { channel, cursor: 'bm90IGEgY3Vyc29y' },
+    'invalid_cursor',
+  );
   await fails('conversations.history', bob, { channel, cursor: '%%%' }, 'invalid_cursor');
   await fails('conversations.history', bob, { channel, oldest: 'dawn' }, 'invalid_ts_oldest');
   await fails('conversations.history', bob, { channel, latest: '-5' }, 'invalid_ts_latest');
@@ -567,7 +790,12 @@ test('history and replies: who may read what', async () => {
   // Members read; a non-member of a private channel learns nothing.
   assert.equal((await history(alice, secret)).messages.length, 1);
   await fails('conversations.history', bob, { channel: secret }, 'channel_not_found');
-  await fails('conversations.replies', bob, { channel: secret, ts: parent.ts }, 'channel_not_found');
+  await fails(
+    'conversations.replies',
+    bob,
+    { channel: secret, ts: parent.ts },
+    'channel_not_found',
+  );
   await fails('reactions.get', bob, { channel: secret, timestamp: parent.ts }, 'channel_not_found');
   await fails('pins.list', bob, { channel: secret }, 'channel_not_found');
   await fails('chat.postMessage', bob, { channel: secret, text: 'x' }, 'channel_not_found');
@@ -590,11 +818,26 @@ test('history and replies: who may read what', async () => {
   const stranger = { token: outsider.token };
   await fails('conversations.history', stranger, { channel: general }, 'channel_not_found');
   await fails('conversations.history', stranger, { channel: open }, 'channel_not_found');
-  await fails('conversations.replies', stranger, { channel: secret, ts: parent.ts }, 'channel_not_found');
+  await fails(
+    'conversations.replies',
+    stranger,
+    { channel: secret, ts: parent.ts },
+    'channel_not_found',
+  );
   await fails('chat.postMessage', stranger, { channel: general, text: 'x' }, 'channel_not_found');
-  await fails('reactions.add', stranger, { channel: open, timestamp: parent.ts, name: 'x' }, 'channel_not_found');
+  await fails(
+    'reactions.add',
+    stranger,
+    { channel: open, timestamp: parent.ts, name: 'x' },
+    'channel_not_found',
+  );
   await fails('pins.list', stranger, { channel: open }, 'channel_not_found');
-  await fails('chat.getPermalink', stranger, { channel: general, message_ts: parent.ts }, 'channel_not_found');
+  await fails(
+    'chat.getPermalink',
+    stranger,
+    { channel: general, message_ts: parent.ts },
+    'channel_not_found',
+  );
 });
 
 // ---- conversations.mark, unread counts, mentions ------------------------------------------
@@ -606,7 +849,12 @@ test('conversations.mark sets the read position; members only', async () => {
   await fails('conversations.mark', bob, { channel, ts: posted.ts }, 'not_in_channel');
   await fails('conversations.mark', alice, { channel, ts: 'now' }, 'invalid_ts');
   await fails('conversations.mark', alice, { channel }, 'invalid_ts');
-  await fails('conversations.mark', alice, { channel: 'C0000000000', ts: posted.ts }, 'channel_not_found');
+  await fails(
+    'conversations.mark',
+    alice,
+    { channel: 'C0000000000', ts: posted.ts },
+    'channel_not_found',
+  );
 
   const info = await ok('conversations.info', alice, { channel });
   if (info.channel.last_read !== undefined) {

@@ -15,8 +15,10 @@ before(async () => {
   const created = await server.api('conversations.create', owner.token, { name: 'ordering' });
   assert.equal(created.ok, true, JSON.stringify(created));
   channel = created.channel.id;
-  const invited = await server.api('conversations.invite', owner.token,
-    { channel, users: members.map((m) => m.user_id).join(',') });
+  const invited = await server.api('conversations.invite', owner.token, {
+    channel,
+    users: members.map((m) => m.user_id).join(','),
+  });
   assert.equal(invited.ok, true, JSON.stringify(invited));
 });
 
@@ -37,14 +39,18 @@ function tsCompare(a, b) {
 test(`${kPosters} concurrent posters x ${kMessagesEach} messages: each once, strictly increasing ts`, async () => {
   const posters = [owner, ...members];
   const returned = [];
-  await Promise.all(posters.map(async (poster, p) => {
-    for (let i = 0; i < kMessagesEach; i++) {
-      const posted = await server.api('chat.postMessage', poster.token,
-        { channel, text: `poster ${p} message ${i}` });
-      assert.equal(posted.ok, true, JSON.stringify(posted));
-      returned.push(posted.ts);
-    }
-  }));
+  await Promise.all(
+    posters.map(async (poster, p) => {
+      for (let i = 0; i < kMessagesEach; i++) {
+        const posted = await server.api('chat.postMessage', poster.token, {
+          channel,
+          text: `poster ${p} message ${i}`,
+        });
+        assert.equal(posted.ok, true, JSON.stringify(posted));
+        returned.push(posted.ts);
+      }
+    }),
+  );
   const total = kPosters * kMessagesEach;
   assert.equal(returned.length, total);
   assert.equal(new Set(returned).size, total, 'two posts were given the same ts');
@@ -53,7 +59,11 @@ test(`${kPosters} concurrent posters x ${kMessagesEach} messages: each once, str
   const seen = [];
   let cursor;
   do {
-    const page = await server.api('conversations.history', owner.token, { channel, limit: 1000, cursor });
+    const page = await server.api('conversations.history', owner.token, {
+      channel,
+      limit: 1000,
+      cursor,
+    });
     assert.equal(page.ok, true, JSON.stringify(page));
     seen.push(...page.messages);
     cursor = page.response_metadata.next_cursor;
@@ -62,8 +72,10 @@ test(`${kPosters} concurrent posters x ${kMessagesEach} messages: each once, str
   assert.equal(seen.length, total);
   const oldestFirst = seen.map((m) => m.ts).reverse();
   for (let i = 1; i < oldestFirst.length; i++) {
-    assert.ok(tsCompare(oldestFirst[i - 1], oldestFirst[i]) < 0,
-      `ts not strictly increasing at ${i}: ${oldestFirst[i - 1]} then ${oldestFirst[i]}`);
+    assert.ok(
+      tsCompare(oldestFirst[i - 1], oldestFirst[i]) < 0,
+      `ts not strictly increasing at ${i}: ${oldestFirst[i - 1]} then ${oldestFirst[i]}`,
+    );
   }
   const inHistory = new Set(oldestFirst);
   for (const ts of returned) {

@@ -16,7 +16,9 @@ before(async () => {
   ({ server, owner } = team);
   [alice, bob, carol] = team.members;
   [guest] = team.guests;
-  general = (await server.api('conversations.list', owner.token)).channels.find((c) => c.is_general).id;
+  general = (await server.api('conversations.list', owner.token)).channels.find(
+    (c) => c.is_general,
+  ).id;
 });
 
 after(async () => {
@@ -39,19 +41,24 @@ async function connect(who, options) {
 async function newChannel(creator, name, { isPrivate = false, members = [] } = {}) {
   const created = await ok('conversations.create', creator, { name, is_private: isPrivate });
   if (members.length) {
-    await ok('conversations.invite', creator, { channel: created.channel.id, users: members.map((m) => m.user_id).join(',') });
+    await ok('conversations.invite', creator, {
+      channel: created.channel.id,
+      users: members.map((m) => m.user_id).join(','),
+    });
   }
   return created.channel.id;
 }
 
 describe('protocol', () => {
-  test('rtm.connect answers in Slack\'s shape and the socket says hello first', async () => {
+  test("rtm.connect answers in Slack's shape and the socket says hello first", async () => {
     const connected = await ok('rtm.connect', alice);
     assert.match(connected.url, /^ws:\/\/127\.0\.0\.1:\d+\/rtm\?ticket=/);
     assert.equal(connected.self.id, alice.user_id);
     assert.equal(connected.team.id, owner.team_id);
     const socket = new WebSocket(connected.url);
-    const first = await new Promise((resolve) => socket.once('message', (d) => resolve(JSON.parse(d))));
+    const first = await new Promise((resolve) =>
+      socket.once('message', (d) => resolve(JSON.parse(d))),
+    );
     assert.equal(first.type, 'hello');
     assert.equal(typeof first.resume_cursor, 'string');
     socket.close();
@@ -62,13 +69,23 @@ describe('protocol', () => {
     const first = new WebSocket(connected.url);
     await new Promise((resolve) => first.once('message', resolve));
     const again = new WebSocket(connected.url);
-    const refused = await new Promise((resolve) => again.once('unexpected-response', (_req, res) => resolve(res.statusCode)));
+    const refused = await new Promise((resolve) =>
+      again.once('unexpected-response', (_req, res) => resolve(res.statusCode)),
+    );
     assert.equal(refused, 401);
     const bogus = new WebSocket(connected.url.replace(/ticket=.*/, 'ticket=nope'));
-    assert.equal(await new Promise((resolve) => bogus.once('unexpected-response', (_r, res) => resolve(res.statusCode))), 401);
+    assert.equal(
+      await new Promise((resolve) =>
+        bogus.once('unexpected-response', (_r, res) => resolve(res.statusCode)),
+      ),
+      401,
+    );
     first.close();
     assert.equal((await server.api('rtm.connect', null)).error, 'not_authed');
-    assert.equal((await server.api('rtm.connect', alice.token, { resume_cursor: 'garbage' })).error, 'invalid_cursor');
+    assert.equal(
+      (await server.api('rtm.connect', alice.token, { resume_cursor: 'garbage' })).error,
+      'invalid_cursor',
+    );
   });
 
   test('ping gets pong with reply_to; unknown frames get an error reply', async () => {
@@ -89,7 +106,7 @@ describe('protocol', () => {
 });
 
 describe('delivery', () => {
-  test('members see each other\'s messages, edits, deletes, reactions, pins and thread replies', async () => {
+  test("members see each other's messages, edits, deletes, reactions, pins and thread replies", async () => {
     const channel = await newChannel(alice, 'rt-basics', { members: [bob] });
     const a = await connect(alice);
     const b = await connect(bob);
@@ -120,7 +137,11 @@ describe('delivery', () => {
     await ok('pins.remove', bob, { channel, timestamp: posted.ts });
     await a.waitFor((f) => f.type === 'pin_removed');
 
-    const reply = await ok('chat.postMessage', bob, { channel, text: 'in a thread', thread_ts: posted.ts });
+    const reply = await ok('chat.postMessage', bob, {
+      channel,
+      text: 'in a thread',
+      thread_ts: posted.ts,
+    });
     const threaded = await a.waitFor((f) => f.type === 'message' && f.ts === reply.ts);
     assert.equal(threaded.thread_ts, posted.ts);
 
@@ -144,7 +165,9 @@ describe('delivery', () => {
     const c = await connect(carol);
 
     await ok('conversations.join', carol, { channel });
-    const joined = await a.waitFor((f) => f.type === 'member_joined_channel' && f.user === carol.user_id);
+    const joined = await a.waitFor(
+      (f) => f.type === 'member_joined_channel' && f.user === carol.user_id,
+    );
     assert.equal(joined.channel, channel);
     await c.waitFor((f) => f.type === 'member_joined_channel' && f.channel === channel);
 
@@ -175,7 +198,10 @@ describe('delivery', () => {
 
     const inSecret = await ok('chat.postMessage', alice, { channel: secret, text: 'top secret' });
     const inDm = await ok('chat.postMessage', alice, { channel: dm, text: 'just us' });
-    const inGeneral = await ok('chat.postMessage', alice, { channel: general, text: 'for everyone' });
+    const inGeneral = await ok('chat.postMessage', alice, {
+      channel: general,
+      text: 'for everyone',
+    });
     await b.waitFor((f) => f.ts === inSecret.ts);
     await b.waitFor((f) => f.ts === inDm.ts);
     await c.waitFor((f) => f.ts === inGeneral.ts);
@@ -190,8 +216,15 @@ describe('delivery', () => {
   });
 
   test('another workspace hears nothing', async () => {
-    const other = server.admin('create-workspace', '--name', 'Elsewhere', '--email', 'x@elsewhere.test',
-      '--password', 'a long passphrase');
+    const other = server.admin(
+      'create-workspace',
+      '--name',
+      'Elsewhere',
+      '--email',
+      'x@elsewhere.test',
+      '--password',
+      'a long passphrase',
+    );
     const stranger = new RtmTestClient(server, other.token);
     await stranger.connect();
     const posted = await ok('chat.postMessage', alice, { channel: general, text: 'acme only' });
@@ -213,7 +246,7 @@ describe('delivery', () => {
     const typing = await b.waitFor((f) => f.type === 'user_typing');
     assert.equal(typing.channel, channel);
     assert.equal(typing.user, alice.user_id);
-    c.send({ type: 'typing', channel });  // carol is not a member: not forwarded.
+    c.send({ type: 'typing', channel }); // carol is not a member: not forwarded.
     await sleep(300);
     assert.equal(b.frames.filter((f) => f.type === 'user_typing').length, 1, 'throttled to one');
     assert.ok(!c.frames.some((f) => f.type === 'user_typing'));
@@ -224,11 +257,13 @@ describe('delivery', () => {
 
 describe('presence', () => {
   test('active while a socket is open, away after the last closes, away when set', async () => {
-    await sleep(500);  // Earlier tests' sockets are past their grace period: everyone is away.
+    await sleep(500); // Earlier tests' sockets are past their grace period: everyone is away.
     const watcher = await connect(owner);
     const b = await connect(bob);
-    const cameOnline = await watcher.waitFor((f) => f.type === 'presence_change' && f.presence === 'active' &&
-      f.users.includes(bob.user_id));
+    const cameOnline = await watcher.waitFor(
+      (f) =>
+        f.type === 'presence_change' && f.presence === 'active' && f.users.includes(bob.user_id),
+    );
     assert.ok(cameOnline.resume_cursor);
     assert.equal((await ok('users.getPresence', alice, { user: bob.user_id })).presence, 'active');
     const self = await ok('users.getPresence', bob);
@@ -236,18 +271,28 @@ describe('presence', () => {
     assert.equal(self.connection_count, 1);
 
     await b.close();
-    await watcher.waitFor((f) => f.type === 'presence_change' && f.presence === 'away' && f.users.includes(bob.user_id));
+    await watcher.waitFor(
+      (f) => f.type === 'presence_change' && f.presence === 'away' && f.users.includes(bob.user_id),
+    );
     assert.equal((await ok('users.getPresence', alice, { user: bob.user_id })).presence, 'away');
 
     const again = await connect(bob);
-    await watcher.waitFor((f) => f.type === 'presence_change' && f.presence === 'active' && f.users.includes(bob.user_id),
-      { from: watcher.frames.length });
+    await watcher.waitFor(
+      (f) =>
+        f.type === 'presence_change' && f.presence === 'active' && f.users.includes(bob.user_id),
+      { from: watcher.frames.length },
+    );
     const mark = watcher.frames.length;
     await ok('users.setPresence', bob, { presence: 'away' });
-    await watcher.waitFor((f) => f.type === 'presence_change' && f.presence === 'away', { from: mark });
+    await watcher.waitFor((f) => f.type === 'presence_change' && f.presence === 'away', {
+      from: mark,
+    });
     assert.equal((await ok('users.getPresence', alice, { user: bob.user_id })).presence, 'away');
     await ok('users.setPresence', bob, { presence: 'auto' });
-    assert.equal((await server.api('users.setPresence', bob.token, { presence: 'busy' })).error, 'invalid_presence');
+    assert.equal(
+      (await server.api('users.setPresence', bob.token, { presence: 'busy' })).error,
+      'invalid_presence',
+    );
     await Promise.all([again.close(), watcher.close()]);
   });
 
@@ -259,22 +304,28 @@ describe('presence', () => {
     await c.close();
     const back = await connect(carol);
     await sleep(600);
-    assert.ok(!watcher.frames.slice(mark).some((f) => f.type === 'presence_change' && f.users.includes(carol.user_id)));
+    assert.ok(
+      !watcher.frames
+        .slice(mark)
+        .some((f) => f.type === 'presence_change' && f.users.includes(carol.user_id)),
+    );
     await Promise.all([back.close(), watcher.close()]);
   });
 });
 
 describe('ordering', () => {
-  test('concurrent posters: every listener sees history\'s order', async () => {
+  test("concurrent posters: every listener sees history's order", async () => {
     const channel = await newChannel(alice, 'rt-order', { members: [bob, carol, owner] });
     const listeners = await Promise.all([alice, bob, carol].map((who) => connect(who)));
     const posters = [alice, bob, carol, owner];
     const perPoster = 100;
-    await Promise.all(posters.map(async (who, p) => {
-      for (let i = 0; i < perPoster; i++) {
-        await ok('chat.postMessage', who, { channel, text: `p${p} m${i}` });
-      }
-    }));
+    await Promise.all(
+      posters.map(async (who, p) => {
+        for (let i = 0; i < perPoster; i++) {
+          await ok('chat.postMessage', who, { channel, text: `p${p} m${i}` });
+        }
+      }),
+    );
     const total = posters.length * perPoster;
     const history = [];
     let cursor;
@@ -286,8 +337,12 @@ describe('ordering', () => {
     history.reverse();
     assert.equal(history.length, total);
     for (const listener of listeners) {
-      const seen = (await listener.waitForCount((f) => f.type === 'message' && !f.subtype && f.channel === channel, total))
-        .map((f) => f.ts);
+      const seen = (
+        await listener.waitForCount(
+          (f) => f.type === 'message' && !f.subtype && f.channel === channel,
+          total,
+        )
+      ).map((f) => f.ts);
       assert.deepEqual(seen, history);
     }
     await Promise.all(listeners.map((l) => l.close()));
@@ -296,8 +351,11 @@ describe('ordering', () => {
 
 describe('resume', () => {
   test('a returning client gets exactly what it missed, in order, then live events', async () => {
-    const channels = [general, await newChannel(alice, 'rt-resume-1', { members: [bob] }),
-      await newChannel(alice, 'rt-resume-2', { members: [bob] })];
+    const channels = [
+      general,
+      await newChannel(alice, 'rt-resume-1', { members: [bob] }),
+      await newChannel(alice, 'rt-resume-2', { members: [bob] }),
+    ];
     const b = await connect(bob);
     const warmup = await ok('chat.postMessage', alice, { channel: channels[1], text: 'before' });
     await b.waitFor((f) => f.ts === warmup.ts);
@@ -307,13 +365,19 @@ describe('resume', () => {
     const missed = [];
     for (let i = 0; i < 200; i++) {
       const channel = channels[i % channels.length];
-      missed.push({ channel, ts: (await ok('chat.postMessage', alice, { channel, text: `missed ${i}` })).ts });
+      missed.push({
+        channel,
+        ts: (await ok('chat.postMessage', alice, { channel, text: `missed ${i}` })).ts,
+      });
     }
 
     const back = new RtmTestClient(server, bob.token);
     await back.connect({ resumeCursor: cursor });
     const replayed = await back.waitForCount((f) => f.type === 'message' && !f.subtype, 200);
-    assert.deepEqual(replayed.map((f) => `${f.channel}/${f.ts}`), missed.map((m) => `${m.channel}/${m.ts}`));
+    assert.deepEqual(
+      replayed.map((f) => `${f.channel}/${f.ts}`),
+      missed.map((m) => `${m.channel}/${m.ts}`),
+    );
     assert.ok(!back.frames.some((f) => f.ts === warmup.ts), 'nothing from before the cursor');
 
     const live = await ok('chat.postMessage', alice, { channel: channels[2], text: 'live again' });
@@ -337,30 +401,57 @@ describe('resume', () => {
 
   test('resume works across a server crash (kill -9)', async () => {
     const crashing = await new ParleyServer().start();
-    const boss = crashing.admin('create-workspace', '--name', 'Crashy', '--email', 'c@crashy.test',
-      '--password', 'a long passphrase');
-    const listener = crashing.admin('create-user', '--team', boss.team_id, '--email', 'l@crashy.test',
-      '--password', 'a long passphrase');
-    const room = (await crashing.api('conversations.list', boss.token)).channels.find((c) => c.is_general).id;
+    const boss = crashing.admin(
+      'create-workspace',
+      '--name',
+      'Crashy',
+      '--email',
+      'c@crashy.test',
+      '--password',
+      'a long passphrase',
+    );
+    const listener = crashing.admin(
+      'create-user',
+      '--team',
+      boss.team_id,
+      '--email',
+      'l@crashy.test',
+      '--password',
+      'a long passphrase',
+    );
+    const room = (await crashing.api('conversations.list', boss.token)).channels.find(
+      (c) => c.is_general,
+    ).id;
 
     const client = new RtmTestClient(crashing, listener.token);
     await client.connect();
-    const first = await crashing.api('chat.postMessage', boss.token, { channel: room, text: 'first' });
+    const first = await crashing.api('chat.postMessage', boss.token, {
+      channel: room,
+      text: 'first',
+    });
     await client.waitFor((f) => f.ts === first.ts);
     const cursor = client.latestCursor();
     await client.close();
 
     const acknowledged = [];
     for (let i = 0; i < 100; i++) {
-      acknowledged.push((await crashing.api('chat.postMessage', boss.token, { channel: room, text: `m${i}` })).ts);
+      acknowledged.push(
+        (await crashing.api('chat.postMessage', boss.token, { channel: room, text: `m${i}` })).ts,
+      );
     }
     await crashing.kill();
     const restarted = await new ParleyServer({ dataDir: crashing.dataDir }).start();
     const returning = new RtmTestClient(restarted, listener.token);
     await returning.connect({ resumeCursor: cursor });
     const replayed = await returning.waitForCount((f) => f.type === 'message' && !f.subtype, 100);
-    assert.deepEqual(replayed.map((f) => f.ts), acknowledged);
-    const live = await restarted.api('chat.postMessage', boss.token, { channel: room, text: 'after restart' });
+    assert.deepEqual(
+      replayed.map((f) => f.ts),
+      acknowledged,
+    );
+    const live = await restarted.api('chat.postMessage', boss.token, {
+      channel: room,
+      text: 'after restart',
+    });
     await returning.waitFor((f) => f.ts === live.ts);
     await returning.close();
     await restarted.stop();
@@ -370,43 +461,93 @@ describe('resume', () => {
 
 describe('slow consumers', () => {
   test('a client that stops reading is cut off; others keep up; it can resume', async () => {
-    const slowServer = await new ParleyServer({ extraArgs: ['--ws-max-queued-bytes', '65536'] }).start();
-    const boss = slowServer.admin('create-workspace', '--name', 'Slow', '--email', 's@slow.test',
-      '--password', 'a long passphrase');
-    const reader = slowServer.admin('create-user', '--team', boss.team_id, '--email', 'r@slow.test',
-      '--password', 'a long passphrase');
-    const sleeper = slowServer.admin('create-user', '--team', boss.team_id, '--email', 'z@slow.test',
-      '--password', 'a long passphrase');
-    const room = (await slowServer.api('conversations.list', boss.token)).channels.find((c) => c.is_general).id;
+    const slowServer = await new ParleyServer({
+      extraArgs: ['--ws-max-queued-bytes', '65536'],
+    }).start();
+    const boss = slowServer.admin(
+      'create-workspace',
+      '--name',
+      'Slow',
+      '--email',
+      's@slow.test',
+      '--password',
+      'a long passphrase',
+    );
+    const reader = slowServer.admin(
+      'create-user',
+      '--team',
+      boss.team_id,
+      '--email',
+      'r@slow.test',
+      '--password',
+      'a long passphrase',
+    );
+    const sleeper = slowServer.admin(
+      'create-user',
+      '--team',
+      boss.team_id,
+      '--email',
+      'z@slow.test',
+      '--password',
+      'a long passphrase',
+    );
+    const room = (await slowServer.api('conversations.list', boss.token)).channels.find(
+      (c) => c.is_general,
+    ).id;
 
     const fast = new RtmTestClient(slowServer, reader.token);
     await fast.connect();
     const slow = new RtmTestClient(slowServer, sleeper.token);
     await slow.connect();
     const cursor = slow.latestCursor();
-    slow.socket._socket.pause();  // Stop reading: the server's queue for it fills up.
+    slow.socket._socket.pause(); // Stop reading: the server's queue for it fills up.
 
     // Loopback's kernel buffers absorb several MiB before the server's own queue grows, so
     // keep posting until the server gives up on the sleeper (bounded).
     const big = 'x'.repeat(30000);
     const posted = [];
     for (let i = 0; i < 800; i++) {
-      posted.push((await slowServer.api('chat.postMessage', boss.token, { channel: room, text: `${i} ${big}` })).ts);
-      if (i % 20 === 19 && slow.closed === null && (await slowServer.raw('/metrics', { method: 'GET' }))
-        .text.match(/parley_ws_slow_consumer_closes_total(\{[^}]*\})? [1-9]/)) break;
+      posted.push(
+        (
+          await slowServer.api('chat.postMessage', boss.token, {
+            channel: room,
+            text: `${i} ${big}`,
+          })
+        ).ts,
+      );
+      if (
+        i % 20 === 19 &&
+        slow.closed === null &&
+        (await slowServer.raw('/metrics', { method: 'GET' })).text.match(
+          /parley_ws_slow_consumer_closes_total(\{[^}]*\})? [1-9]/,
+        )
+      )
+        break;
     }
-    const seen = await fast.waitForCount((f) => f.type === 'message' && !f.subtype, posted.length, { timeoutMs: 30000 });
-    assert.deepEqual(seen.map((f) => f.ts), posted, 'the reader kept up with everything');
+    const seen = await fast.waitForCount((f) => f.type === 'message' && !f.subtype, posted.length, {
+      timeoutMs: 30000,
+    });
+    assert.deepEqual(
+      seen.map((f) => f.ts),
+      posted,
+      'the reader kept up with everything',
+    );
 
     slow.socket._socket.resume();
-    const closed = await Promise.race([slow.closedPromise, sleep(10000).then(() => ({ code: 'not closed' }))]);
+    const closed = await Promise.race([
+      slow.closedPromise,
+      sleep(10000).then(() => ({ code: 'not closed' })),
+    ]);
     assert.equal(closed.code, 4008, 'closed as a slow consumer');
 
     const resumed = new RtmTestClient(slowServer, sleeper.token);
     await resumed.connect({ resumeCursor: slow.latestCursor() ?? cursor });
     const before = slow.frames.filter((f) => f.type === 'message' && !f.subtype).map((f) => f.ts);
-    const after = await resumed.waitForCount((f) => f.type === 'message' && !f.subtype,
-      posted.length - before.length, { timeoutMs: 30000 });
+    const after = await resumed.waitForCount(
+      (f) => f.type === 'message' && !f.subtype,
+      posted.length - before.length,
+      { timeoutMs: 30000 },
+    );
     assert.deepEqual([...before, ...after.map((f) => f.ts)], posted);
 
     await Promise.all([fast.close(), resumed.close()]);

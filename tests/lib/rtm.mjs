@@ -14,8 +14,11 @@ export class RtmTestClient {
 
   // Connects (optionally resuming) and resolves after the hello frame.
   async connect({ resumeCursor } = {}) {
-    const connected = await this.server.api('rtm.connect', this.token,
-      resumeCursor ? { resume_cursor: resumeCursor } : {});
+    const connected = await this.server.api(
+      'rtm.connect',
+      this.token,
+      resumeCursor ? { resume_cursor: resumeCursor } : {},
+    );
     if (!connected.ok) throw new Error(`rtm.connect failed: ${connected.error}`);
     this.self = connected.self;
     this.frames = [];
@@ -61,7 +64,11 @@ export class RtmTestClient {
       };
       const timer = setTimeout(() => {
         cleanup();
-        reject(new Error(`timed out waiting; saw types: ${this.frames.map((f) => f.type + (f.subtype ? ':' + f.subtype : '')).join(',')}`));
+        reject(
+          new Error(
+            `timed out waiting; saw types: ${this.frames.map((f) => f.type + (f.subtype ? ':' + f.subtype : '')).join(',')}`,
+          ),
+        );
       }, timeoutMs);
       const waiter = () => check();
       const cleanup = () => {
@@ -79,7 +86,8 @@ export class RtmTestClient {
     for (;;) {
       const matching = this.frames.filter(predicate);
       if (matching.length >= count) return matching;
-      if (this.closed) throw new Error(`socket closed (${this.closed.code}) with ${matching.length}/${count}`);
+      if (this.closed)
+        throw new Error(`socket closed (${this.closed.code}) with ${matching.length}/${count}`);
       if (Date.now() > deadline) throw new Error(`timed out with ${matching.length}/${count}`);
       await sleep(10);
     }

@@ -6,7 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 
-export const PARLEY_BIN = process.env.PARLEY_BIN ?? new URL('../../build/default/parley', import.meta.url).pathname;
+export const PARLEY_BIN =
+  process.env.PARLEY_BIN ?? new URL('../../build/default/parley', import.meta.url).pathname;
 
 export class ParleyServer {
   constructor({ dataDir, extraArgs = [] } = {}) {
@@ -18,11 +19,25 @@ export class ParleyServer {
   // Starts the server and resolves once it is listening.
   async start() {
     const portFile = join(this.dataDir, `port-${process.pid}-${Date.now()}`);
-    this.process = spawn(PARLEY_BIN, [
-      'serve', '--data', this.dataDir, '--listen', '127.0.0.1:0', '--port-file', portFile,
-      '--log-level', process.env.PARLEY_TEST_LOG_LEVEL ?? 'warn', ...this.extraArgs,
-    ], { stdio: ['ignore', 'inherit', 'inherit'] });
-    this.exited = new Promise((resolve) => this.process.once('exit', (code, signal) => resolve({ code, signal })));
+    this.process = spawn(
+      PARLEY_BIN,
+      [
+        'serve',
+        '--data',
+        this.dataDir,
+        '--listen',
+        '127.0.0.1:0',
+        '--port-file',
+        portFile,
+        '--log-level',
+        process.env.PARLEY_TEST_LOG_LEVEL ?? 'warn',
+        ...this.extraArgs,
+      ],
+      { stdio: ['ignore', 'inherit', 'inherit'] },
+    );
+    this.exited = new Promise((resolve) =>
+      this.process.once('exit', (code, signal) => resolve({ code, signal })),
+    );
     for (let i = 0; i < 200; i++) {
       if (existsSync(portFile)) {
         const text = readFileSync(portFile, 'utf8').trim();
@@ -32,7 +47,8 @@ export class ParleyServer {
           return this;
         }
       }
-      if (this.process.exitCode !== null) throw new Error(`parley exited with ${this.process.exitCode}`);
+      if (this.process.exitCode !== null)
+        throw new Error(`parley exited with ${this.process.exitCode}`);
       await sleep(25);
     }
     throw new Error('parley did not start listening within 5 s');
@@ -57,7 +73,9 @@ export class ParleyServer {
 
   // Runs `parley admin --data DIR --json <args>` and returns its JSON output.
   admin(...args) {
-    const out = execFileSync(PARLEY_BIN, ['admin', '--data', this.dataDir, '--json', ...args], { encoding: 'utf8' });
+    const out = execFileSync(PARLEY_BIN, ['admin', '--data', this.dataDir, '--json', ...args], {
+      encoding: 'utf8',
+    });
     return JSON.parse(out);
   }
 
@@ -74,7 +92,11 @@ export class ParleyServer {
     const response = await fetch(`${this.url}/api/${method}`, { method: 'POST', headers, body });
     const text = await response.text();
     let json;
-    try { json = JSON.parse(text); } catch { json = { raw: text }; }
+    try {
+      json = JSON.parse(text);
+    } catch {
+      json = { raw: text };
+    }
     Object.defineProperty(json, '__status', { value: response.status, enumerable: false });
     return json;
   }
@@ -89,17 +111,48 @@ export class ParleyServer {
 // A workspace with an owner and `count` more members, all with tokens.
 export async function startWithTeam({ members = 2, guests = 0, extraArgs = [] } = {}) {
   const server = await new ParleyServer({ extraArgs }).start();
-  const owner = server.admin('create-workspace', '--name', 'Acme', '--email', 'owner@acme.test',
-    '--password', 'correct horse battery staple');
+  const owner = server.admin(
+    'create-workspace',
+    '--name',
+    'Acme',
+    '--email',
+    'owner@acme.test',
+    '--password',
+    'correct horse battery staple',
+  );
   const people = [];
   for (let i = 0; i < members; i++) {
-    people.push(server.admin('create-user', '--team', owner.team_id, '--email', `member${i}@acme.test`,
-      '--name', `member${i}`, '--password', 'another long passphrase'));
+    people.push(
+      server.admin(
+        'create-user',
+        '--team',
+        owner.team_id,
+        '--email',
+        `member${i}@acme.test`,
+        '--name',
+        `member${i}`,
+        '--password',
+        'another long passphrase',
+      ),
+    );
   }
   const guestList = [];
   for (let i = 0; i < guests; i++) {
-    guestList.push(server.admin('create-user', '--team', owner.team_id, '--email', `guest${i}@acme.test`,
-      '--name', `guest${i}`, '--password', 'another long passphrase', '--role', 'guest'));
+    guestList.push(
+      server.admin(
+        'create-user',
+        '--team',
+        owner.team_id,
+        '--email',
+        `guest${i}@acme.test`,
+        '--name',
+        `guest${i}`,
+        '--password',
+        'another long passphrase',
+        '--role',
+        'guest',
+      ),
+    );
   }
   return { server, owner, members: people, guests: guestList };
 }

@@ -23,7 +23,11 @@ function client(token) {
 // An assert.rejects validator: the SDK's PlatformError carrying Slack's error `name`.
 function slackError(name) {
   return (e) => {
-    assert.equal(e.code, ErrorCode.PlatformError, `expected a platform error, got ${e.code}: ${e.message}`);
+    assert.equal(
+      e.code,
+      ErrorCode.PlatformError,
+      `expected a platform error, got ${e.code}: ${e.message}`,
+    );
     assert.equal(e.data.ok, false);
     assert.equal(e.data.error, name);
     return true;
@@ -81,7 +85,8 @@ test('users.list returns every member with Slack user objects', async () => {
   assert.equal(listed.ok, true);
   assert.equal(typeof listed.cache_ts, 'number');
   const ids = listed.members.map((u) => u.id);
-  for (const person of [owner, ...members, ...guests]) assert.ok(ids.includes(person.user_id), person.user_id);
+  for (const person of [owner, ...members, ...guests])
+    assert.ok(ids.includes(person.user_id), person.user_id);
 
   const ownerEntry = listed.members.find((u) => u.id === owner.user_id);
   assert.equal(ownerEntry.team_id, owner.team_id);
@@ -127,15 +132,19 @@ test('users.info returns one user; guests are restricted', async () => {
 });
 
 test('users.lookupByEmail finds a user by email, users_not_found otherwise', async () => {
-  const { user } = await client(members[2].token).users.lookupByEmail({ email: 'member1@acme.test' });
+  const { user } = await client(members[2].token).users.lookupByEmail({
+    email: 'member1@acme.test',
+  });
   assert.equal(user.id, members[1].user_id);
   assert.equal(user.name, 'member1');
 
-  await failsWith('users_not_found',
-    client(members[2].token).users.lookupByEmail({ email: 'nobody@acme.test' }));
+  await failsWith(
+    'users_not_found',
+    client(members[2].token).users.lookupByEmail({ email: 'nobody@acme.test' }),
+  );
 });
 
-test('users.profile.set changes the caller\'s profile and users.profile.get reads it back', async () => {
+test("users.profile.set changes the caller's profile and users.profile.get reads it back", async () => {
   const me = client(members[3].token);
   const before = await me.users.profile.get();
   assert.equal(before.profile.email, 'member3@acme.test');
@@ -144,7 +153,12 @@ test('users.profile.set changes the caller\'s profile and users.profile.get read
   }
 
   const set = await me.users.profile.set({
-    profile: { title: 'Release wrangler', status_text: 'On call', status_emoji: ':pager:', display_name: 'm3' },
+    profile: {
+      title: 'Release wrangler',
+      status_text: 'On call',
+      status_emoji: ':pager:',
+      display_name: 'm3',
+    },
   });
   assert.equal(set.profile.title, 'Release wrangler');
   assert.equal(set.profile.status_text, 'On call');
@@ -162,24 +176,43 @@ test('users.profile.set changes the caller\'s profile and users.profile.get read
   assert.equal(seen.profile.display_name, 'm3');
 });
 
-test('users.profile.set on someone else\'s profile needs an admin (not_admin)', async () => {
-  await failsWith('not_admin',
-    client(members[0].token).users.profile.set({ user: members[1].user_id, profile: { title: 'x' } }));
+test("users.profile.set on someone else's profile needs an admin (not_admin)", async () => {
+  await failsWith(
+    'not_admin',
+    client(members[0].token).users.profile.set({
+      user: members[1].user_id,
+      profile: { title: 'x' },
+    }),
+  );
 });
 
 test('users.profile.set rejects a profile that is not a JSON object (invalid_profile)', async () => {
-  await failsWith('invalid_profile',
-    client(members[0].token).users.profile.set({ profile: 'not json' }));
+  await failsWith(
+    'invalid_profile',
+    client(members[0].token).users.profile.set({ profile: 'not json' }),
+  );
 });
 
-test('users.conversations lists the caller\'s channels', async () => {
+test("users.conversations lists the caller's channels", async () => {
   const member = client(members[0].token);
-  const made = await client(owner.token).conversations.create({ name: 'users-conv-private', is_private: true });
-  await client(owner.token).conversations.invite({ channel: made.channel.id, users: members[0].user_id });
+  const made = await client(owner.token).conversations.create({
+    name: 'users-conv-private',
+    is_private: true,
+  });
+  await client(owner.token).conversations.invite({
+    channel: made.channel.id,
+    users: members[0].user_id,
+  });
 
   const publicOnly = await member.users.conversations({});
-  assert.ok(publicOnly.channels.some((c) => c.name === 'general'), 'general missing');
-  assert.ok(!publicOnly.channels.some((c) => c.id === made.channel.id), 'private channel without types');
+  assert.ok(
+    publicOnly.channels.some((c) => c.name === 'general'),
+    'general missing',
+  );
+  assert.ok(
+    !publicOnly.channels.some((c) => c.id === made.channel.id),
+    'private channel without types',
+  );
   assert.equal(typeof publicOnly.response_metadata, 'object');
 
   const both = await member.users.conversations({ types: 'public_channel,private_channel' });
@@ -188,13 +221,17 @@ test('users.conversations lists the caller\'s channels', async () => {
   assert.equal(priv.is_private, true);
 
   // Another user's list, as the caller may see it.
-  const others = await client(owner.token).users.conversations({ user: members[0].user_id, types: 'private_channel' });
+  const others = await client(owner.token).users.conversations({
+    user: members[0].user_id,
+    types: 'private_channel',
+  });
   assert.ok(others.channels.some((c) => c.id === made.channel.id));
 });
 
 test('auth.signin trades email and password for a token a new WebClient can use', async () => {
   const signedIn = await client().apiCall('auth.signin', {
-    email: 'member1@acme.test', password: 'another long passphrase',
+    email: 'member1@acme.test',
+    password: 'another long passphrase',
   });
   assert.equal(signedIn.ok, true);
   assert.equal(typeof signedIn.token, 'string');
@@ -204,13 +241,19 @@ test('auth.signin trades email and password for a token a new WebClient can use'
   const me = await client(signedIn.token).auth.test();
   assert.equal(me.user_id, members[1].user_id);
 
-  await failsWith('invalid_credentials',
-    client().apiCall('auth.signin', { email: 'member1@acme.test', password: 'wrong password entirely' }));
+  await failsWith(
+    'invalid_credentials',
+    client().apiCall('auth.signin', {
+      email: 'member1@acme.test',
+      password: 'wrong password entirely',
+    }),
+  );
 });
 
 test('auth.signout revokes the calling token: it then fails with token_revoked', async () => {
   const signedIn = await client().apiCall('auth.signin', {
-    email: 'member2@acme.test', password: 'another long passphrase',
+    email: 'member2@acme.test',
+    password: 'another long passphrase',
   });
   const session = client(signedIn.token);
   await session.auth.test();
@@ -225,7 +268,9 @@ test('auth.signout revokes the calling token: it then fails with token_revoked',
 });
 
 test('invites.create returns a code and url; invites.accept turns it into an account', async () => {
-  const created = await client(owner.token).apiCall('invites.create', { email: 'newcomer@acme.test' });
+  const created = await client(owner.token).apiCall('invites.create', {
+    email: 'newcomer@acme.test',
+  });
   assert.equal(typeof created.invite.code, 'string');
   assert.ok(created.invite.code.length >= 16, 'invite code looks guessable');
   assert.equal(typeof created.invite.url, 'string');
@@ -247,31 +292,50 @@ test('invites.create returns a code and url; invites.accept turns it into an acc
   assert.equal(found.user.id, me.user_id);
 
   // A single-use code cannot be used twice.
-  await failsWith('invalid_invite',
+  await failsWith(
+    'invalid_invite',
     client().apiCall('invites.accept', {
-      code: created.invite.code, email: 'newcomer@acme.test', name: 'newcomer2', password: 'a fresh long passphrase',
+      code: created.invite.code,
+      email: 'newcomer@acme.test',
+      name: 'newcomer2',
+      password: 'a fresh long passphrase',
     }),
   );
 });
 
 test('invites: members may not invite guests; a code for one email is refused for another', async () => {
-  await failsWith('restricted_action',
-    client(members[0].token).apiCall('invites.create', { email: 'someone@acme.test', role: 'guest' }));
-
-  const created = await client(owner.token).apiCall('invites.create', { email: 'invited@acme.test' });
-  await failsWith('invalid_invite',
-    client().apiCall('invites.accept', {
-      code: created.invite.code, email: 'intruder@acme.test', name: 'intruder', password: 'a fresh long passphrase',
+  await failsWith(
+    'restricted_action',
+    client(members[0].token).apiCall('invites.create', {
+      email: 'someone@acme.test',
+      role: 'guest',
     }),
   );
-  await failsWith('invalid_invite',
+
+  const created = await client(owner.token).apiCall('invites.create', {
+    email: 'invited@acme.test',
+  });
+  await failsWith(
+    'invalid_invite',
     client().apiCall('invites.accept', {
-      code: 'not-a-real-code', email: 'invited@acme.test', name: 'invited', password: 'a fresh long passphrase',
+      code: created.invite.code,
+      email: 'intruder@acme.test',
+      name: 'intruder',
+      password: 'a fresh long passphrase',
+    }),
+  );
+  await failsWith(
+    'invalid_invite',
+    client().apiCall('invites.accept', {
+      code: 'not-a-real-code',
+      email: 'invited@acme.test',
+      name: 'invited',
+      password: 'a fresh long passphrase',
     }),
   );
 });
 
-test('a token given per call overrides the client\'s, as the SDK allows', async () => {
+test("a token given per call overrides the client's, as the SDK allows", async () => {
   const anonymous = client();
   const me = await anonymous.auth.test({ token: members[0].token });
   assert.equal(me.user_id, members[0].user_id);
@@ -279,9 +343,12 @@ test('a token given per call overrides the client\'s, as the SDK allows', async 
   assert.equal(other.user_id, members[1].user_id);
 });
 
-test('the SDK\'s teamId option (sent as team_id on every call) is harmless', async () => {
+test("the SDK's teamId option (sent as team_id on every call) is harmless", async () => {
   const withTeam = new WebClient(owner.token, {
-    slackApiUrl: server.url + '/api/', retryConfig: { retries: 0 }, logLevel: LogLevel.ERROR, teamId: owner.team_id,
+    slackApiUrl: server.url + '/api/',
+    retryConfig: { retries: 0 },
+    logLevel: LogLevel.ERROR,
+    teamId: owner.team_id,
   });
   const me = await withTeam.auth.test();
   assert.equal(me.team_id, owner.team_id);
@@ -307,9 +374,18 @@ test('no token at all is not_authed', async () => {
   await failsWith('not_authed', anonymous.conversations.history({ channel: 'C0000000000' }));
 });
 
-test('a deactivated user\'s token is account_inactive', async () => {
-  const doomed = server.admin('create-user', '--team', owner.team_id, '--email', 'leaver@acme.test',
-    '--name', 'leaver', '--password', 'another long passphrase');
+test("a deactivated user's token is account_inactive", async () => {
+  const doomed = server.admin(
+    'create-user',
+    '--team',
+    owner.team_id,
+    '--email',
+    'leaver@acme.test',
+    '--name',
+    'leaver',
+    '--password',
+    'another long passphrase',
+  );
   await client(doomed.token).auth.test();
 
   server.admin('deactivate-user', '--user', doomed.user_id);

@@ -20,7 +20,11 @@ function client(token) {
 
 function slackError(name) {
   return (e) => {
-    assert.equal(e.code, ErrorCode.PlatformError, `expected a platform error, got ${e.code}: ${e.message}`);
+    assert.equal(
+      e.code,
+      ErrorCode.PlatformError,
+      `expected a platform error, got ${e.code}: ${e.message}`,
+    );
     assert.equal(e.data.ok, false);
     assert.equal(e.data.error, name);
     return true;
@@ -44,7 +48,10 @@ function assertConversationShape(channel) {
 
 async function memberIds(token, channel) {
   const ids = [];
-  for await (const page of client(token).paginate('conversations.members', { channel, limit: 100 })) {
+  for await (const page of client(token).paginate('conversations.members', {
+    channel,
+    limit: 100,
+  })) {
     ids.push(...page.members);
   }
   return ids;
@@ -89,23 +96,41 @@ test('conversations.create makes a public channel with the creator as member', a
 });
 
 test('conversations.create makes a private channel', async () => {
-  const { channel } = await client(members[0].token).conversations.create({ name: 'secret-plans', is_private: true });
+  const { channel } = await client(members[0].token).conversations.create({
+    name: 'secret-plans',
+    is_private: true,
+  });
   assertConversationShape(channel);
   assert.equal(channel.is_private, true);
   assert.equal(channel.name, 'secret-plans');
   assert.equal(channel.creator, members[0].user_id);
 
   // Outsiders cannot tell it exists.
-  await failsWith('channel_not_found', client(members[1].token).conversations.info({ channel: channel.id }));
+  await failsWith(
+    'channel_not_found',
+    client(members[1].token).conversations.info({ channel: channel.id }),
+  );
 });
 
 test('conversations.create refuses taken and malformed names', async () => {
   await client(owner.token).conversations.create({ name: 'taken-name' });
-  await failsWith('name_taken', client(members[0].token).conversations.create({ name: 'taken-name' }));
-  await failsWith('invalid_name_specials', client(owner.token).conversations.create({ name: 'Has Spaces' }));
+  await failsWith(
+    'name_taken',
+    client(members[0].token).conversations.create({ name: 'taken-name' }),
+  );
+  await failsWith(
+    'invalid_name_specials',
+    client(owner.token).conversations.create({ name: 'Has Spaces' }),
+  );
   await failsWith('invalid_name_required', client(owner.token).conversations.create({ name: '' }));
-  await failsWith('invalid_name_maxlength', client(owner.token).conversations.create({ name: 'x'.repeat(81) }));
-  await failsWith('restricted_action', client(guests[0].token).conversations.create({ name: 'guest-made' }));
+  await failsWith(
+    'invalid_name_maxlength',
+    client(owner.token).conversations.create({ name: 'x'.repeat(81) }),
+  );
+  await failsWith(
+    'restricted_action',
+    client(guests[0].token).conversations.create({ name: 'guest-made' }),
+  );
 });
 
 test('conversations.info returns the channel; include_num_members adds the count', async () => {
@@ -116,15 +141,20 @@ test('conversations.info returns the channel; include_num_members adds the count
   assert.equal(channel.name, made.name);
   assert.equal(channel.is_member, false);
 
-  const counted = await client(owner.token).conversations.info({ channel: made.id, include_num_members: true });
+  const counted = await client(owner.token).conversations.info({
+    channel: made.id,
+    include_num_members: true,
+  });
   assert.equal(counted.channel.num_members, 1);
   assert.equal(counted.channel.is_member, true);
 });
 
 test('conversations.info on a missing channel is channel_not_found', async () => {
   const client_ = client(owner.token);
-  await assert.rejects(client_.conversations.info({ channel: 'C0000000000' }),
-    (e) => e.code === ErrorCode.PlatformError && e.data.error === 'channel_not_found');
+  await assert.rejects(
+    client_.conversations.info({ channel: 'C0000000000' }),
+    (e) => e.code === ErrorCode.PlatformError && e.data.error === 'channel_not_found',
+  );
 });
 
 test('conversations.list: public channels by default, other types on request', async () => {
@@ -139,12 +169,16 @@ test('conversations.list: public channels by default, other types on request', a
   for (const c of byDefault.channels) assertConversationShape(c);
   assert.equal(typeof byDefault.response_metadata.next_cursor, 'string');
 
-  const both = await client(owner.token).conversations.list({ types: 'public_channel,private_channel' });
+  const both = await client(owner.token).conversations.list({
+    types: 'public_channel,private_channel',
+  });
   assert.ok(both.channels.some((c) => c.id === priv.id));
   assert.ok(both.channels.some((c) => c.id === pub.id));
 
   // A member who is not in the private channel does not see it.
-  const theirs = await client(members[2].token).conversations.list({ types: 'public_channel,private_channel' });
+  const theirs = await client(members[2].token).conversations.list({
+    types: 'public_channel,private_channel',
+  });
   assert.ok(!theirs.channels.some((c) => c.id === priv.id));
 
   await failsWith('invalid_types', client(owner.token).conversations.list({ types: 'bogus' }));
@@ -176,7 +210,10 @@ test('conversations.list with exclude_archived leaves archived channels out', as
   const archivedEntry = withArchived.channels.find((c) => c.id === gone.id);
   assert.ok(archivedEntry);
   assert.equal(archivedEntry.is_archived, true);
-  const without = await client(owner.token).conversations.list({ limit: 1000, exclude_archived: true });
+  const without = await client(owner.token).conversations.list({
+    limit: 1000,
+    exclude_archived: true,
+  });
   assert.ok(!without.channels.some((c) => c.id === gone.id));
 });
 
@@ -204,18 +241,30 @@ test('conversations.join and conversations.leave change membership', async () =>
 
 test('conversations.join on a private channel is refused; general cannot be left', async () => {
   const priv = await newChannel(owner.token, { isPrivate: true });
-  await failsWith('channel_not_found', client(members[0].token).conversations.join({ channel: priv.id }));
+  await failsWith(
+    'channel_not_found',
+    client(members[0].token).conversations.join({ channel: priv.id }),
+  );
 
   const { channels } = await client(owner.token).conversations.list();
   const general = channels.find((c) => c.is_general);
-  await failsWith('cant_leave_general', client(members[0].token).conversations.leave({ channel: general.id }));
+  await failsWith(
+    'cant_leave_general',
+    client(members[0].token).conversations.leave({ channel: general.id }),
+  );
 });
 
 test('conversations.members lists members and paginates', async () => {
   const made = await newChannel(owner.token);
-  await client(owner.token).conversations.invite({ channel: made.id, users: members.map((m) => m.user_id).join(',') });
+  await client(owner.token).conversations.invite({
+    channel: made.id,
+    users: members.map((m) => m.user_id).join(','),
+  });
 
-  const first = await client(members[0].token).conversations.members({ channel: made.id, limit: 2 });
+  const first = await client(members[0].token).conversations.members({
+    channel: made.id,
+    limit: 2,
+  });
   assert.equal(first.members.length, 2);
   assert.notEqual(first.response_metadata.next_cursor, '');
 
@@ -223,7 +272,10 @@ test('conversations.members lists members and paginates', async () => {
   assert.deepEqual([...all].sort(), [owner, ...members].map((p) => p.user_id).sort());
 
   const paged = [];
-  for await (const page of client(members[0].token).paginate('conversations.members', { channel: made.id, limit: 1 })) {
+  for await (const page of client(members[0].token).paginate('conversations.members', {
+    channel: made.id,
+    limit: 1,
+  })) {
     paged.push(...page.members);
   }
   assert.deepEqual([...paged].sort(), [...all].sort());
@@ -240,40 +292,72 @@ test('conversations.invite adds people; conversations.kick removes them', async 
   let ids = await memberIds(owner.token, made.id);
   assert.ok(ids.includes(members[0].user_id) && ids.includes(members[1].user_id));
 
-  await failsWith('already_in_channel', owner_.conversations.invite({ channel: made.id, users: members[0].user_id }));
-  await failsWith('cant_invite_self', owner_.conversations.invite({ channel: made.id, users: owner.user_id }));
-  await failsWith('user_not_found', owner_.conversations.invite({ channel: made.id, users: 'U0000000000' }));
-  await failsWith('not_in_channel',
-    client(members[2].token).conversations.invite({ channel: made.id, users: members[2].user_id }));
+  await failsWith(
+    'already_in_channel',
+    owner_.conversations.invite({ channel: made.id, users: members[0].user_id }),
+  );
+  await failsWith(
+    'cant_invite_self',
+    owner_.conversations.invite({ channel: made.id, users: owner.user_id }),
+  );
+  await failsWith(
+    'user_not_found',
+    owner_.conversations.invite({ channel: made.id, users: 'U0000000000' }),
+  );
+  await failsWith(
+    'not_in_channel',
+    client(members[2].token).conversations.invite({ channel: made.id, users: members[2].user_id }),
+  );
 
   const kicked = await owner_.conversations.kick({ channel: made.id, user: members[1].user_id });
   assert.equal(kicked.ok, true);
   ids = await memberIds(owner.token, made.id);
   assert.ok(!ids.includes(members[1].user_id));
-  await failsWith('not_in_channel', owner_.conversations.kick({ channel: made.id, user: members[1].user_id }));
-  await failsWith('cant_kick_self', owner_.conversations.kick({ channel: made.id, user: owner.user_id }));
+  await failsWith(
+    'not_in_channel',
+    owner_.conversations.kick({ channel: made.id, user: members[1].user_id }),
+  );
+  await failsWith(
+    'cant_kick_self',
+    owner_.conversations.kick({ channel: made.id, user: owner.user_id }),
+  );
 });
 
 test('not_in_channel for members-only actions by a non-member', async () => {
   const made = await newChannel(owner.token);
   const outsider = client(members[2].token);
-  await failsWith('not_in_channel', outsider.conversations.setTopic({ channel: made.id, topic: 'hi' }));
-  await failsWith('not_in_channel', outsider.conversations.setPurpose({ channel: made.id, purpose: 'hi' }));
-  await failsWith('not_in_channel', outsider.chat.postMessage({ channel: made.id, text: 'hello?' }));
+  await failsWith(
+    'not_in_channel',
+    outsider.conversations.setTopic({ channel: made.id, topic: 'hi' }),
+  );
+  await failsWith(
+    'not_in_channel',
+    outsider.conversations.setPurpose({ channel: made.id, purpose: 'hi' }),
+  );
+  await failsWith(
+    'not_in_channel',
+    outsider.chat.postMessage({ channel: made.id, text: 'hello?' }),
+  );
 });
 
 test('conversations.setTopic and conversations.setPurpose return the updated channel', async () => {
   const made = await newChannel(owner.token);
   const owner_ = client(owner.token);
 
-  const topic = await owner_.conversations.setTopic({ channel: made.id, topic: 'Ship it on Friday' });
+  const topic = await owner_.conversations.setTopic({
+    channel: made.id,
+    topic: 'Ship it on Friday',
+  });
   assert.equal(topic.channel.id, made.id);
   assert.equal(topic.channel.topic.value, 'Ship it on Friday');
   assert.equal(topic.channel.topic.creator, owner.user_id);
   assert.equal(typeof topic.channel.topic.last_set, 'number');
   assert.ok(topic.channel.topic.last_set > 0);
 
-  const purpose = await owner_.conversations.setPurpose({ channel: made.id, purpose: 'Plan the launch' });
+  const purpose = await owner_.conversations.setPurpose({
+    channel: made.id,
+    purpose: 'Plan the launch',
+  });
   assert.equal(purpose.channel.purpose.value, 'Plan the launch');
   assert.equal(purpose.channel.purpose.creator, owner.user_id);
 
@@ -281,24 +365,35 @@ test('conversations.setTopic and conversations.setPurpose return the updated cha
   assert.equal(channel.topic.value, 'Ship it on Friday');
   assert.equal(channel.purpose.value, 'Plan the launch');
 
-  await failsWith('too_long', owner_.conversations.setTopic({ channel: made.id, topic: 't'.repeat(251) }));
+  await failsWith(
+    'too_long',
+    owner_.conversations.setTopic({ channel: made.id, topic: 't'.repeat(251) }),
+  );
 });
 
 test('conversations.rename renames; name_taken and not_authorized are refused', async () => {
   const made = await newChannel(owner.token);
-  const renamed = await client(owner.token).conversations.rename({ channel: made.id, name: 'renamed-channel' });
+  const renamed = await client(owner.token).conversations.rename({
+    channel: made.id,
+    name: 'renamed-channel',
+  });
   assert.equal(renamed.channel.id, made.id);
   assert.equal(renamed.channel.name, 'renamed-channel');
   const { channel } = await client(owner.token).conversations.info({ channel: made.id });
   assert.equal(channel.name, 'renamed-channel');
 
   await client(owner.token).conversations.create({ name: 'occupied' });
-  await failsWith('name_taken', client(owner.token).conversations.rename({ channel: made.id, name: 'occupied' }));
+  await failsWith(
+    'name_taken',
+    client(owner.token).conversations.rename({ channel: made.id, name: 'occupied' }),
+  );
 
   // A plain member who did not create the channel may not rename it.
   await client(members[0].token).conversations.join({ channel: made.id });
-  await failsWith('not_authorized',
-    client(members[0].token).conversations.rename({ channel: made.id, name: 'mine-now' }));
+  await failsWith(
+    'not_authorized',
+    client(members[0].token).conversations.rename({ channel: made.id, name: 'mine-now' }),
+  );
 });
 
 test('conversations.archive and unarchive; an archived channel is is_archived for writes', async () => {
@@ -359,7 +454,10 @@ test('conversations.open finds or creates a DM; conversations.close closes it', 
 
 test('conversations.open with several users makes a group DM', async () => {
   const me = client(owner.token);
-  const opened = await me.conversations.open({ users: `${members[0].user_id},${members[1].user_id}`, return_im: true });
+  const opened = await me.conversations.open({
+    users: `${members[0].user_id},${members[1].user_id}`,
+    return_im: true,
+  });
   assertConversationShape(opened.channel);
   assert.equal(opened.channel.is_mpim, true);
   assert.equal(opened.channel.is_im, false);
@@ -368,11 +466,13 @@ test('conversations.open with several users makes a group DM', async () => {
   assert.deepEqual([...ids].sort(), [owner.user_id, members[0].user_id, members[1].user_id].sort());
 
   // A group DM is not a channel one can leave or rename.
-  await failsWith('method_not_supported_for_channel_type',
-    me.conversations.rename({ channel: opened.channel.id, name: 'x' }));
+  await failsWith(
+    'method_not_supported_for_channel_type',
+    me.conversations.rename({ channel: opened.channel.id, name: 'x' }),
+  );
 });
 
-test('conversations.mark moves the caller\'s read position', async () => {
+test("conversations.mark moves the caller's read position", async () => {
   const made = await newChannel(owner.token);
   const owner_ = client(owner.token);
   const first = await owner_.chat.postMessage({ channel: made.id, text: 'one' });
@@ -383,5 +483,8 @@ test('conversations.mark moves the caller\'s read position', async () => {
   const { channel } = await owner_.conversations.info({ channel: made.id });
   assert.equal(channel.last_read, first.ts);
 
-  await failsWith('not_in_channel', client(members[2].token).conversations.mark({ channel: made.id, ts: first.ts }));
+  await failsWith(
+    'not_in_channel',
+    client(members[2].token).conversations.mark({ channel: made.id, ts: first.ts }),
+  );
 });

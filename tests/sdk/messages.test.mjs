@@ -7,7 +7,7 @@ import { WebClient, LogLevel, ErrorCode } from '@slack/web-api';
 import { startWithTeam } from '../lib/server.mjs';
 
 const kTsPattern = /^\d{10}\.\d{6}$/;
-const kMissingTs = '1000000000.000001';  // Well formed, older than any message.
+const kMissingTs = '1000000000.000001'; // Well formed, older than any message.
 
 let server;
 let owner;
@@ -23,7 +23,11 @@ function client(token) {
 
 function slackError(name) {
   return (e) => {
-    assert.equal(e.code, ErrorCode.PlatformError, `expected a platform error, got ${e.code}: ${e.message}`);
+    assert.equal(
+      e.code,
+      ErrorCode.PlatformError,
+      `expected a platform error, got ${e.code}: ${e.message}`,
+    );
     assert.equal(e.data.ok, false);
     assert.equal(e.data.error, name);
     return true;
@@ -48,7 +52,9 @@ let channelCounter = 0;
 // A public channel made by the owner with every member invited.
 async function sharedChannel() {
   channelCounter += 1;
-  const { channel } = await client(owner.token).conversations.create({ name: `msgs-${channelCounter}` });
+  const { channel } = await client(owner.token).conversations.create({
+    name: `msgs-${channelCounter}`,
+  });
   const users = members.map((m) => m.user_id).join(',');
   await client(owner.token).conversations.invite({ channel: channel.id, users });
   return channel.id;
@@ -69,7 +75,10 @@ after(async () => {
 
 test('chat.postMessage posts and returns the message; history shows it', async () => {
   const channel = await sharedChannel();
-  const posted = await client(members[0].token).chat.postMessage({ channel, text: 'Hello, *world*' });
+  const posted = await client(members[0].token).chat.postMessage({
+    channel,
+    text: 'Hello, *world*',
+  });
   assert.equal(posted.ok, true);
   assert.equal(posted.channel, channel);
   assert.match(posted.ts, kTsPattern);
@@ -97,15 +106,21 @@ test('text survives the form encoding: unicode, markup characters, newlines', as
   assert.equal(found.text, text);
 });
 
-test('a public channel\'s history is readable by a member of the workspace who has not joined', async () => {
+test("a public channel's history is readable by a member of the workspace who has not joined", async () => {
   const { channel } = await client(owner.token).conversations.create({ name: 'open-reading' });
-  const posted = await client(owner.token).chat.postMessage({ channel: channel.id, text: 'for all eyes' });
+  const posted = await client(owner.token).chat.postMessage({
+    channel: channel.id,
+    text: 'for all eyes',
+  });
   const read = await history(members[0].token, channel.id);
   assert.ok(read.messages.some((m) => m.ts === posted.ts));
 });
 
 test('chat.postMessage to a user id lands in the DM with that user', async () => {
-  const posted = await client(owner.token).chat.postMessage({ channel: members[2].user_id, text: 'psst' });
+  const posted = await client(owner.token).chat.postMessage({
+    channel: members[2].user_id,
+    text: 'psst',
+  });
   assert.match(posted.channel, /^D/);
   const opened = await client(members[2].token).conversations.open({ users: owner.user_id });
   assert.equal(opened.channel.id, posted.channel);
@@ -116,11 +131,20 @@ test('chat.postMessage to a user id lands in the DM with that user', async () =>
 test('chat.postMessage refuses empty messages, missing channels and outsiders', async () => {
   const channel = await sharedChannel();
   await failsWith('no_text', client(owner.token).chat.postMessage({ channel, text: '' }));
-  await failsWith('channel_not_found', client(owner.token).chat.postMessage({ channel: 'C0000000000', text: 'x' }));
-  await failsWith('msg_too_long', client(owner.token).chat.postMessage({ channel, text: 'x'.repeat(40001) }));
+  await failsWith(
+    'channel_not_found',
+    client(owner.token).chat.postMessage({ channel: 'C0000000000', text: 'x' }),
+  );
+  await failsWith(
+    'msg_too_long',
+    client(owner.token).chat.postMessage({ channel, text: 'x'.repeat(40001) }),
+  );
 
   const { channel: other } = await client(owner.token).conversations.create({ name: 'owner-only' });
-  await failsWith('not_in_channel', client(members[0].token).chat.postMessage({ channel: other.id, text: 'x' }));
+  await failsWith(
+    'not_in_channel',
+    client(members[0].token).chat.postMessage({ channel: other.id, text: 'x' }),
+  );
 });
 
 test('blocks passed as an array arrive intact and come back in history', async () => {
@@ -129,11 +153,16 @@ test('blocks passed as an array arrive intact and come back in history', async (
     { type: 'section', block_id: 'intro', text: { type: 'mrkdwn', text: '*Release* is out' } },
     { type: 'divider', block_id: 'split' },
     {
-      type: 'context', block_id: 'who',
+      type: 'context',
+      block_id: 'who',
       elements: [{ type: 'mrkdwn', text: 'posted by the release bot' }],
     },
   ];
-  const posted = await client(owner.token).chat.postMessage({ channel, text: 'Release is out', blocks });
+  const posted = await client(owner.token).chat.postMessage({
+    channel,
+    text: 'Release is out',
+    blocks,
+  });
   assert.ok(Array.isArray(posted.message.blocks));
 
   const read = await history(owner.token, channel);
@@ -153,15 +182,21 @@ test('blocks passed as an array arrive intact and come back in history', async (
   const again = (await history(owner.token, channel)).messages.find((m) => m.ts === blocksOnly.ts);
   assert.equal(again.blocks[0].block_id, 'intro');
 
-  await failsWith('invalid_blocks',
-    client(owner.token).chat.postMessage({ channel, text: 'x', blocks: '{"not":"an array"}' }));
+  await failsWith(
+    'invalid_blocks',
+    client(owner.token).chat.postMessage({ channel, text: 'x', blocks: '{"not":"an array"}' }),
+  );
 });
 
-test('chat.update edits the author\'s message; others get cant_update_message', async () => {
+test("chat.update edits the author's message; others get cant_update_message", async () => {
   const channel = await sharedChannel();
   const posted = await client(members[0].token).chat.postMessage({ channel, text: 'teh typo' });
 
-  const updated = await client(members[0].token).chat.update({ channel, ts: posted.ts, text: 'the typo' });
+  const updated = await client(members[0].token).chat.update({
+    channel,
+    ts: posted.ts,
+    text: 'the typo',
+  });
   assert.equal(updated.ok, true);
   assert.equal(updated.channel, channel);
   assert.equal(updated.ts, posted.ts);
@@ -173,16 +208,23 @@ test('chat.update edits the author\'s message; others get cant_update_message', 
   assert.equal(found.edited.user, members[0].user_id);
   assert.match(found.edited.ts, kTsPattern);
 
-  await failsWith('cant_update_message',
-    client(members[1].token).chat.update({ channel, ts: posted.ts, text: 'hijack' }));
-  await failsWith('message_not_found',
-    client(members[0].token).chat.update({ channel, ts: kMissingTs, text: 'x' }));
+  await failsWith(
+    'cant_update_message',
+    client(members[1].token).chat.update({ channel, ts: posted.ts, text: 'hijack' }),
+  );
+  await failsWith(
+    'message_not_found',
+    client(members[0].token).chat.update({ channel, ts: kMissingTs, text: 'x' }),
+  );
 });
 
 test('chat.delete removes a message from history', async () => {
   const channel = await sharedChannel();
   const posted = await client(members[0].token).chat.postMessage({ channel, text: 'regrettable' });
-  await failsWith('cant_delete_message', client(members[1].token).chat.delete({ channel, ts: posted.ts }));
+  await failsWith(
+    'cant_delete_message',
+    client(members[1].token).chat.delete({ channel, ts: posted.ts }),
+  );
 
   const deleted = await client(members[0].token).chat.delete({ channel, ts: posted.ts });
   assert.equal(deleted.ok, true);
@@ -191,7 +233,10 @@ test('chat.delete removes a message from history', async () => {
 
   const read = await history(owner.token, channel);
   assert.ok(!read.messages.some((m) => m.ts === posted.ts), 'deleted message still in history');
-  await failsWith('message_not_found', client(members[0].token).chat.delete({ channel, ts: posted.ts }));
+  await failsWith(
+    'message_not_found',
+    client(members[0].token).chat.delete({ channel, ts: posted.ts }),
+  );
 });
 
 test('chat.getPermalink links to the message', async () => {
@@ -201,9 +246,15 @@ test('chat.getPermalink links to the message', async () => {
   assert.equal(link.ok, true);
   assert.equal(link.channel, channel);
   assert.match(link.permalink, /^https?:\/\//);
-  assert.ok(link.permalink.includes(`/archives/${channel}/p${posted.ts.replace('.', '')}`), link.permalink);
+  assert.ok(
+    link.permalink.includes(`/archives/${channel}/p${posted.ts.replace('.', '')}`),
+    link.permalink,
+  );
 
-  await failsWith('message_not_found', client(owner.token).chat.getPermalink({ channel, message_ts: kMissingTs }));
+  await failsWith(
+    'message_not_found',
+    client(owner.token).chat.getPermalink({ channel, message_ts: kMissingTs }),
+  );
 });
 
 test('chat.meMessage posts a me_message', async () => {
@@ -224,7 +275,10 @@ test('reactions.add, reactions.get and reactions.remove', async () => {
   const posted = await client(owner.token).chat.postMessage({ channel, text: 'react to me' });
   const timestamp = posted.ts;
 
-  assert.equal((await client(members[0].token).reactions.add({ channel, timestamp, name: 'thumbsup' })).ok, true);
+  assert.equal(
+    (await client(members[0].token).reactions.add({ channel, timestamp, name: 'thumbsup' })).ok,
+    true,
+  );
   await client(members[1].token).reactions.add({ channel, timestamp, name: 'thumbsup' });
   await client(members[1].token).reactions.add({ channel, timestamp, name: 'tada' });
 
@@ -237,10 +291,19 @@ test('reactions.add, reactions.get and reactions.remove', async () => {
   assert.deepEqual([...thumbs.users].sort(), [members[0].user_id, members[1].user_id].sort());
   assert.equal(got.message.reactions.find((r) => r.name === 'tada').count, 1);
 
-  await failsWith('already_reacted', client(members[0].token).reactions.add({ channel, timestamp, name: 'thumbsup' }));
+  await failsWith(
+    'already_reacted',
+    client(members[0].token).reactions.add({ channel, timestamp, name: 'thumbsup' }),
+  );
 
-  assert.equal((await client(members[0].token).reactions.remove({ channel, timestamp, name: 'thumbsup' })).ok, true);
-  await failsWith('no_reaction', client(members[0].token).reactions.remove({ channel, timestamp, name: 'thumbsup' }));
+  assert.equal(
+    (await client(members[0].token).reactions.remove({ channel, timestamp, name: 'thumbsup' })).ok,
+    true,
+  );
+  await failsWith(
+    'no_reaction',
+    client(members[0].token).reactions.remove({ channel, timestamp, name: 'thumbsup' }),
+  );
 
   const after = await client(owner.token).reactions.get({ channel, timestamp });
   const thumbsAfter = after.message.reactions.find((r) => r.name === 'thumbsup');
@@ -251,9 +314,14 @@ test('reactions.add, reactions.get and reactions.remove', async () => {
   const inHistory = (await history(owner.token, channel)).messages.find((m) => m.ts === timestamp);
   assert.ok(inHistory.reactions.some((r) => r.name === 'tada' && r.count === 1));
 
-  await failsWith('message_not_found',
-    client(owner.token).reactions.add({ channel, timestamp: kMissingTs, name: 'tada' }));
-  await failsWith('invalid_name', client(owner.token).reactions.add({ channel, timestamp, name: 'not an emoji!' }));
+  await failsWith(
+    'message_not_found',
+    client(owner.token).reactions.add({ channel, timestamp: kMissingTs, name: 'tada' }),
+  );
+  await failsWith(
+    'invalid_name',
+    client(owner.token).reactions.add({ channel, timestamp, name: 'not an emoji!' }),
+  );
 });
 
 test('pins.add, pins.list and pins.remove', async () => {
@@ -261,9 +329,15 @@ test('pins.add, pins.list and pins.remove', async () => {
   const first = await client(owner.token).chat.postMessage({ channel, text: 'pin me first' });
   const second = await client(owner.token).chat.postMessage({ channel, text: 'pin me second' });
 
-  assert.equal((await client(members[0].token).pins.add({ channel, timestamp: first.ts })).ok, true);
+  assert.equal(
+    (await client(members[0].token).pins.add({ channel, timestamp: first.ts })).ok,
+    true,
+  );
   await client(members[0].token).pins.add({ channel, timestamp: second.ts });
-  await failsWith('already_pinned', client(members[0].token).pins.add({ channel, timestamp: first.ts }));
+  await failsWith(
+    'already_pinned',
+    client(members[0].token).pins.add({ channel, timestamp: first.ts }),
+  );
 
   const listed = await client(members[1].token).pins.list({ channel });
   assert.equal(listed.items.length, 2);
@@ -275,15 +349,24 @@ test('pins.add, pins.list and pins.remove', async () => {
   assert.deepEqual(listed.items.map((i) => i.message.ts).sort(), [first.ts, second.ts].sort());
   assert.equal(listed.items.find((i) => i.message.ts === first.ts).message.text, 'pin me first');
 
-  assert.equal((await client(members[0].token).pins.remove({ channel, timestamp: first.ts })).ok, true);
+  assert.equal(
+    (await client(members[0].token).pins.remove({ channel, timestamp: first.ts })).ok,
+    true,
+  );
   await failsWith('no_pin', client(members[0].token).pins.remove({ channel, timestamp: first.ts }));
   const after = await client(members[1].token).pins.list({ channel });
-  assert.deepEqual(after.items.map((i) => i.message.ts), [second.ts]);
+  assert.deepEqual(
+    after.items.map((i) => i.message.ts),
+    [second.ts],
+  );
 });
 
 test('pins.list items say when and by whom they were pinned', async () => {
   const channel = await sharedChannel();
-  const posted = await client(owner.token).chat.postMessage({ channel, text: 'pinned with metadata' });
+  const posted = await client(owner.token).chat.postMessage({
+    channel,
+    text: 'pinned with metadata',
+  });
   await client(members[0].token).pins.add({ channel, timestamp: posted.ts });
   const [item] = (await client(owner.token).pins.list({ channel })).items;
   assert.equal(item.created_by, members[0].user_id);
@@ -298,7 +381,11 @@ test('threads: reply_count and reply_users in history, the thread in conversatio
   const repliers = [members[0], members[1], members[0]];
   for (const [i, person] of repliers.entries()) {
     const text = `reply ${i}`;
-    const reply = await client(person.token).chat.postMessage({ channel, text, thread_ts: parent.ts });
+    const reply = await client(person.token).chat.postMessage({
+      channel,
+      text,
+      thread_ts: parent.ts,
+    });
     assert.equal(reply.message.thread_ts, parent.ts);
     replyTexts.push({ ts: reply.ts, text, user: person.user_id });
   }
@@ -311,7 +398,10 @@ test('threads: reply_count and reply_users in history, the thread in conversatio
   const summary = read.messages.find((m) => m.ts === parent.ts);
   assert.equal(summary.thread_ts, parent.ts);
   assert.equal(summary.reply_count, 3);
-  assert.deepEqual([...summary.reply_users].sort(), [members[0].user_id, members[1].user_id].sort());
+  assert.deepEqual(
+    [...summary.reply_users].sort(),
+    [members[0].user_id, members[1].user_id].sort(),
+  );
   assert.equal(summary.reply_users_count, 2);
   assert.equal(summary.latest_reply, replyTexts[2].ts);
 
@@ -319,7 +409,10 @@ test('threads: reply_count and reply_users in history, the thread in conversatio
   const thread = await client(members[2].token).conversations.replies({ channel, ts: parent.ts });
   assert.equal(thread.ok, true);
   assert.equal(thread.has_more, false);
-  assert.deepEqual(thread.messages.map((m) => m.ts), [parent.ts, ...replyTexts.map((r) => r.ts)]);
+  assert.deepEqual(
+    thread.messages.map((m) => m.ts),
+    [parent.ts, ...replyTexts.map((r) => r.ts)],
+  );
   assert.equal(thread.messages[0].text, 'Thread parent');
   assert.equal(thread.messages[0].reply_count, 3);
   for (const [i, reply] of replyTexts.entries()) {
@@ -331,25 +424,41 @@ test('threads: reply_count and reply_users in history, the thread in conversatio
   }
 
   // Naming a reply returns the same thread.
-  const viaReply = await client(owner.token).conversations.replies({ channel, ts: replyTexts[1].ts });
+  const viaReply = await client(owner.token).conversations.replies({
+    channel,
+    ts: replyTexts[1].ts,
+  });
   assert.equal(viaReply.messages[0].ts, parent.ts);
 
   // Small pages walk the thread in order.
   const paged = [];
-  const pages = client(owner.token).paginate('conversations.replies', { channel, ts: parent.ts, limit: 1 });
+  const pages = client(owner.token).paginate('conversations.replies', {
+    channel,
+    ts: parent.ts,
+    limit: 1,
+  });
   for await (const page of pages) {
     paged.push(...page.messages.map((m) => m.ts));
   }
-  assert.deepEqual(paged.filter((ts, i) => paged.indexOf(ts) === i), [parent.ts, ...replyTexts.map((r) => r.ts)]);
+  assert.deepEqual(
+    paged.filter((ts, i) => paged.indexOf(ts) === i),
+    [parent.ts, ...replyTexts.map((r) => r.ts)],
+  );
 
-  await failsWith('thread_not_found',
-    client(owner.token).chat.postMessage({ channel, text: 'x', thread_ts: kMissingTs }));
+  await failsWith(
+    'thread_not_found',
+    client(owner.token).chat.postMessage({ channel, text: 'x', thread_ts: kMissingTs }),
+  );
 });
 
 test('deleting a thread parent keeps its replies reachable', async () => {
   const channel = await sharedChannel();
   const parent = await client(owner.token).chat.postMessage({ channel, text: 'soon gone' });
-  const reply = await client(members[0].token).chat.postMessage({ channel, text: 'still here', thread_ts: parent.ts });
+  const reply = await client(members[0].token).chat.postMessage({
+    channel,
+    text: 'still here',
+    thread_ts: parent.ts,
+  });
   await client(owner.token).chat.delete({ channel, ts: parent.ts });
 
   const thread = await client(members[1].token).conversations.replies({ channel, ts: parent.ts });
@@ -362,8 +471,10 @@ test('deleting a thread parent keeps its replies reachable', async () => {
 
 test('conversations.replies on a missing thread is thread_not_found; a bad cursor is invalid_cursor', async () => {
   const channel = await sharedChannel();
-  await failsWith('thread_not_found',
-    client(owner.token).conversations.replies({ channel, ts: kMissingTs }));
+  await failsWith(
+    'thread_not_found',
+    client(owner.token).conversations.replies({ channel, ts: kMissingTs }),
+  );
   await failsWith('invalid_cursor', history(owner.token, channel, { cursor: 'bm90IGEgY3Vyc29y' }));
 });
 
@@ -371,7 +482,10 @@ test('a reply with reply_broadcast also shows in history', async () => {
   const channel = await sharedChannel();
   const parent = await client(owner.token).chat.postMessage({ channel, text: 'parent' });
   const broadcast = await client(members[0].token).chat.postMessage({
-    channel, text: 'everyone should see this', thread_ts: parent.ts, reply_broadcast: true,
+    channel,
+    text: 'everyone should see this',
+    thread_ts: parent.ts,
+    reply_broadcast: true,
   });
   const found = (await history(owner.token, channel)).messages.find((m) => m.ts === broadcast.ts);
   assert.ok(found, 'broadcast reply missing from history');
@@ -382,21 +496,38 @@ test('a reply with reply_broadcast also shows in history', async () => {
 test('conversations.history honours latest, oldest and inclusive', async () => {
   const channel = await sharedChannel();
   const posted = [];
-  for (let i = 0; i < 5; i++) posted.push((await client(owner.token).chat.postMessage({ channel, text: `m${i}` })).ts);
+  for (let i = 0; i < 5; i++)
+    posted.push((await client(owner.token).chat.postMessage({ channel, text: `m${i}` })).ts);
 
   const exclusive = await history(owner.token, channel, { oldest: posted[1], latest: posted[3] });
-  assert.deepEqual(exclusive.messages.map((m) => m.ts), [posted[2]]);
-  const inclusive = await history(owner.token, channel, { oldest: posted[1], latest: posted[3], inclusive: true });
-  assert.deepEqual(inclusive.messages.map((m) => m.ts), [posted[3], posted[2], posted[1]]);
+  assert.deepEqual(
+    exclusive.messages.map((m) => m.ts),
+    [posted[2]],
+  );
+  const inclusive = await history(owner.token, channel, {
+    oldest: posted[1],
+    latest: posted[3],
+    inclusive: true,
+  });
+  assert.deepEqual(
+    inclusive.messages.map((m) => m.ts),
+    [posted[3], posted[2], posted[1]],
+  );
 
   const limited = await history(owner.token, channel, { limit: 2 });
-  assert.deepEqual(limited.messages.map((m) => m.ts), [posted[4], posted[3]]);
+  assert.deepEqual(
+    limited.messages.map((m) => m.ts),
+    [posted[4], posted[3]],
+  );
   assert.equal(limited.has_more, true);
   assert.notEqual(limited.response_metadata.next_cursor, '');
 });
 
 test('conversations.history of a private channel is channel_not_found to outsiders', async () => {
-  const { channel } = await client(owner.token).conversations.create({ name: 'history-private', is_private: true });
+  const { channel } = await client(owner.token).conversations.create({
+    name: 'history-private',
+    is_private: true,
+  });
   await client(owner.token).chat.postMessage({ channel: channel.id, text: 'secret' });
   await failsWith('channel_not_found', history(members[0].token, channel.id));
 });
@@ -407,18 +538,23 @@ test('paginate(conversations.history) over 1,000 messages: each once, newest fir
   const kLoops = 4;
   const posters = [owner, ...members];
   const postedTs = [];
-  await Promise.all(Array.from({ length: kLoops }, async (_, loop) => {
-    const poster = client(posters[loop % posters.length].token);
-    for (let i = loop; i < kMessages; i += kLoops) {
-      const posted = await poster.chat.postMessage({ channel, text: `bulk ${i}` });
-      postedTs.push(posted.ts);
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: kLoops }, async (_, loop) => {
+      const poster = client(posters[loop % posters.length].token);
+      for (let i = loop; i < kMessages; i += kLoops) {
+        const posted = await poster.chat.postMessage({ channel, text: `bulk ${i}` });
+        postedTs.push(posted.ts);
+      }
+    }),
+  );
   assert.equal(new Set(postedTs).size, kMessages, 'two posts got the same ts');
 
   const seen = [];
   const pageSizes = [];
-  for await (const page of client(members[0].token).paginate('conversations.history', { channel, limit: 200 })) {
+  for await (const page of client(members[0].token).paginate('conversations.history', {
+    channel,
+    limit: 200,
+  })) {
     pageSizes.push(page.messages.length);
     assert.ok(page.messages.length <= 200);
     seen.push(...page.messages.map((m) => m.ts));
@@ -428,7 +564,10 @@ test('paginate(conversations.history) over 1,000 messages: each once, newest fir
   assert.equal(new Set(seen).size, kMessages, 'a message appeared twice');
   assert.deepEqual([...seen].sort(tsCompare), [...postedTs].sort(tsCompare));
   for (let i = 1; i < seen.length; i++) {
-    assert.ok(tsCompare(seen[i - 1], seen[i]) > 0, `not newest first at ${i}: ${seen[i - 1]} then ${seen[i]}`);
+    assert.ok(
+      tsCompare(seen[i - 1], seen[i]) > 0,
+      `not newest first at ${i}: ${seen[i - 1]} then ${seen[i]}`,
+    );
   }
   assert.ok(pageSizes.length >= 5, `only ${pageSizes.length} pages`);
 });

@@ -10,7 +10,9 @@ before(async () => {
   const team = await startWithTeam({ members: 1 });
   ({ server, owner } = team);
   [alice] = team.members;
-  general = (await server.api('conversations.list', owner.token)).channels.find((c) => c.is_general).id;
+  general = (await server.api('conversations.list', owner.token)).channels.find(
+    (c) => c.is_general,
+  ).id;
 });
 
 after(async () => {
@@ -30,9 +32,11 @@ test('RTMClient connects, receives a message event and sends one', async () => {
   await ready;
   assert.equal(rtm.connected, true);
 
-  const received = new Promise((resolve) => rtm.on('message', (event) => {
-    if (event.text === 'hello over RTM') resolve(event);
-  }));
+  const received = new Promise((resolve) =>
+    rtm.on('message', (event) => {
+      if (event.text === 'hello over RTM') resolve(event);
+    }),
+  );
   await server.api('chat.postMessage', owner.token, { channel: general, text: 'hello over RTM' });
   const event = await received;
   assert.equal(event.channel, general);
@@ -41,13 +45,20 @@ test('RTMClient connects, receives a message event and sends one', async () => {
   const reply = await rtm.sendMessage('sent through RTMClient', general);
   assert.equal(reply.ok, true);
   assert.ok(reply.ts);
-  const history = await server.api('conversations.history', owner.token, { channel: general, limit: 1 });
+  const history = await server.api('conversations.history', owner.token, {
+    channel: general,
+    limit: 1,
+  });
   assert.equal(history.messages[0].text, 'sent through RTMClient');
   assert.equal(history.messages[0].user, alice.user_id);
   assert.equal(history.messages[0].ts, reply.ts);
 
-  await assert.rejects(rtm.sendMessage('nowhere', 'C0000000000'),
-    (e) => e.code === 'slack_rtmapi_send_message_platform_error' && e.data.error.msg === 'channel_not_found');
+  await assert.rejects(
+    rtm.sendMessage('nowhere', 'C0000000000'),
+    (e) =>
+      e.code === 'slack_rtmapi_send_message_platform_error' &&
+      e.data.error.msg === 'channel_not_found',
+  );
   // @slack/rtm-api 7.0.4 keeps awaited replies in an array indexed by message id, and its
   // disconnect path calls cancel() on every slot, holes included, which throws. Empty it
   // first: every reply has arrived by now anyway.
