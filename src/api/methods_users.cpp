@@ -1,10 +1,13 @@
 // users.list, users.info, users.lookupByEmail, users.profile.get and users.profile.set.
 // Everyone in a workspace, guests included, may see its people; nobody sees another
 // workspace's ("user_not_found").
+#include <map>
+
 #include "api/call.hpp"
 #include "api/cursor.hpp"
 #include "api/render.hpp"
 #include "chat/accounts.hpp"
+#include "common/ids.hpp"
 #include "common/json.hpp"
 #include "common/utf8.hpp"
 #include "realtime/events.hpp"
@@ -105,6 +108,19 @@ Result<Json> users_profile_get(Call& call) {
     return Json{{"profile", profile_json(*user)}};
 }
 
+// An avatar is a link to an http(s) image (uploads come with file sharing); an empty text
+// goes back to the default. The hash changes with it so clients refetch.
+Status set_avatar(chat::User& user, const std::string& url) {
+    bool is_link = url.rfind("https://", 0) == 0 || url.rfind("http://", 0) == 0;
+    if (!url.empty() &&
+        (!is_link || url.size() > 1000 || url.find_first_of(" \"<>") != std::string::npos)) {
+        return make_error("invalid_profile");
+    }
+    user.profile.avatar_url = url;
+    user.profile.avatar_hash = url.empty() ? std::string() : secret_digest(url).substr(0, 12);
+    return ok_status();
+}
+
 // Applies one profile field; Error{"invalid_profile"} for unknown fields or bad values.
 Status apply_profile_field(chat::User& user, const std::string& name, const Json& value) {
     if (name == "status_expiration") {
@@ -128,27 +144,27 @@ Status apply_profile_field(chat::User& user, const std::string& name, const Json
         return make_error("invalid_profile");
     }
     std::string text = value.get<std::string>();
+    if (name == "image_original") {
+        return set_avatar(user, text);
+    }
     size_t limit = name == "status_text" ? kMaxStatusTextChars : kMaxProfileFieldChars;
     if (utf8_length(text) > limit) {
         return make_error("invalid_profile");
     }
-    chat::UserProfile& p = user.profile;
-    if (name == "real_name")
-        p.real_name = text;
-    else if (name == "display_name")
-        p.display_name = text;
-    else if (name == "title")
-        p.title = text;
-    else if (name == "phone")
-        p.phone = text;
-    else if (name == "status_text")
-        p.status_text = text;
-    else if (name == "status_emoji")
-        p.status_emoji = text;
-    else if (name == "tz")
-        p.tz = text;
-    else
+    static const std::map<std::string, std::string chat::UserProfile::*, std::less<>> kFields = {
+        {"real_name", &chat::UserProfile::real_name},
+        {"display_name", &chat::UserProfile::display_name},
+        {"title", &chat::UserProfile::title},
+        {"phone", &chat::UserProfile::phone},
+        {"status_text", &chat::UserProfile::status_text},
+        {"status_emoji", &chat::UserProfile::status_emoji},
+        {"tz", &chat::UserProfile::tz},
+    };
+    auto field = kFields.find(name);
+    if (field == kFields.end()) {
         return make_error("invalid_profile");
+    }
+    user.profile.*(field->second) = std::move(text);
     return ok_status();
 }
 

@@ -28,6 +28,13 @@ Json profile_json(const chat::User& user) {
         {"status_emoji", p.status_emoji},
         {"status_expiration", p.status_expiration},
         {"avatar_hash", p.avatar_hash},
+        {"image_original", p.avatar_url},
+        {"image_24", p.avatar_url},
+        {"image_32", p.avatar_url},
+        {"image_48", p.avatar_url},
+        {"image_72", p.avatar_url},
+        {"image_192", p.avatar_url},
+        {"image_512", p.avatar_url},
         {"email", user.email},
         {"team", user.team_id},
     };

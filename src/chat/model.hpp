@@ -36,7 +36,8 @@ struct UserProfile {
     std::string status_text;
     std::string status_emoji;
     int64_t status_expiration = 0;
-    std::string avatar_hash;  // Empty: the default avatar.
+    std::string avatar_hash;  // Changes whenever the avatar does (Slack's cache key).
+    std::string avatar_url;   // An http(s) image the user chose; empty: the default avatar.
 };
 
 struct User {

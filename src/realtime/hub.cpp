@@ -97,6 +97,11 @@ struct Hub::SessionState {
     std::vector<std::shared_ptr<const Prepared>> buffer;  // Until live.
 };
 
+bool Hub::team_event_visible(const SessionState& session, const store::StoredEvent& event) {
+    return !session.subscriber->is_guest() || event.conversation_id.empty() ||
+           session.conversations.contains(event.conversation_id);
+}
+
 Hub::Hub(std::string log_epoch, int64_t latest_seq, HubOptions options)
     : log_epoch_(std::move(log_epoch)), options_(options), last_seq_(latest_seq) {
     describe_metrics();
@@ -253,8 +258,9 @@ void Hub::route(const Prepared& prepared) {
             auto found = by_team_.find(event.team_id);
             if (found != by_team_.end()) {
                 for (SessionState* session : found->second) {
-                    if (session->live)
+                    if (session->live && team_event_visible(*session, event)) {
                         send(*session, prepared.frame);
+                    }
                 }
             }
             break;
@@ -308,7 +314,7 @@ void Hub::route_to_one(SessionState& session, const Prepared& prepared) {
     bool wanted = false;
     switch (event.audience) {
         case store::EventAudience::team:
-            wanted = true;
+            wanted = team_event_visible(session, event);
             break;
         case store::EventAudience::user:
             wanted = event.user_id == me;

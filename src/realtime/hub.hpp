@@ -36,6 +36,9 @@ class Subscriber {
     virtual ~Subscriber() = default;
     virtual const std::string& user_id() const = 0;
     virtual const std::string& team_id() const = 0;
+    // Guests hear workspace events about a conversation (a public channel created, renamed,
+    // archived) only when they belong to it.
+    virtual bool is_guest() const = 0;
     // Non-blocking; false when the socket is closing (its session will detach).
     virtual bool deliver(const net::SharedFrame& frame) = 0;
 };
@@ -126,6 +129,7 @@ class Hub {
     void handle(ManualAway& command);
     void handle(Goodbye& command);
 
+    static bool team_event_visible(const SessionState& session, const store::StoredEvent& event);
     void route(const Prepared& event);
     void route_to_one(SessionState& session, const Prepared& event);
     void apply_joins(SessionState& session, const Prepared& event);

@@ -22,15 +22,17 @@ Json error_reply(const Json& id, std::string_view error) {
     return Json{{"ok", false}, {"reply_to", id}, {"error", {{"code", 2}, {"msg", error}}}};
 }
 
-bool replay_wanted(const store::StoredEvent& event, const std::string& me,
+// The hub's delivery rule (Hub::route), applied to a replay.
+bool replay_wanted(const store::StoredEvent& event, const chat::User& me,
                    const std::unordered_set<std::string>& conversations) {
     switch (event.audience) {
         case store::EventAudience::team:
-            return true;
+            return me.role != chat::Role::guest || event.conversation_id.empty() ||
+                   conversations.contains(event.conversation_id);
         case store::EventAudience::user:
-            return event.user_id == me;
+            return event.user_id == me.id;
         case store::EventAudience::conversation:
-            return conversations.contains(event.conversation_id) || event.user_id == me;
+            return conversations.contains(event.conversation_id) || event.user_id == me.id;
     }
     return false;
 }
@@ -128,7 +130,7 @@ RtmSession::Snapshot RtmSession::read_snapshot() {
                 snapshot.resync_reason = "too_many_events";
             } else {
                 for (auto& event : events) {
-                    if (replay_wanted(event, user_.id, snapshot.conversations)) {
+                    if (replay_wanted(event, user_, snapshot.conversations)) {
                         snapshot.replay.push_back(std::move(event));
                     }
                 }

@@ -43,6 +43,7 @@ class RtmSession final : public net::WebSocketSession,
 
     const std::string& user_id() const override { return user_.id; }
     const std::string& team_id() const override { return team_.id; }
+    bool is_guest() const override { return user_.role == chat::Role::guest; }
     bool deliver(const net::SharedFrame& frame) override;
 
     void on_open(std::shared_ptr<net::WebSocketConnection> connection) override;

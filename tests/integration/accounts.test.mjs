@@ -211,6 +211,22 @@ test('users.profile.set edits the own profile; others need admin', async () => {
   assert.equal(got.profile.status_text, 'On a train');
   assert.equal(got.profile.title, 'Engineer');
 
+  const avatar = await server.api('users.profile.set', alice.token, {
+    name: 'image_original',
+    value: 'https://images.example.com/alice.png',
+  });
+  assert.equal(avatar.profile.image_48, 'https://images.example.com/alice.png');
+  assert.ok(avatar.profile.avatar_hash);
+  assert.equal(
+    (
+      await server.api('users.profile.set', alice.token, {
+        name: 'image_original',
+        value: 'javascript:alert(1)',
+      })
+    ).error,
+    'invalid_profile',
+  );
+
   const single = await server.api('users.profile.set', alice.token, {
     name: 'real_name',
     value: 'Alice Liddell',

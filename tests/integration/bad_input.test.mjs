@@ -169,11 +169,13 @@ test('too many or too large arguments', async () => {
 });
 
 test('a body over the limit gets 413', async () => {
-  const answer = await server.raw('/api/chat.postMessage', {
-    headers: { 'content-type': form, ...auth() },
-    body: `text=${'x'.repeat(2 * 1024 * 1024)}`,
-  });
-  assert.equal(answer.status, 413);
+  // Announced, not sent: the server answers from the headers alone. (Sending 2 MiB with
+  // fetch races the server's close and fails on the client's side now and then.)
+  const announced = await rawExchange(
+    'POST /api/chat.postMessage HTTP/1.1\r\nHost: x\r\n' +
+      'Content-Type: application/x-www-form-urlencoded\r\nContent-Length: 2097152\r\n\r\n',
+  );
+  assert.match(announced, /^HTTP\/1\.1 413/);
 });
 
 test('huge headers get 431, malformed HTTP gets 400', async () => {

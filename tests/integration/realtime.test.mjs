@@ -212,6 +212,10 @@ describe('delivery', () => {
       assert.ok(!JSON.stringify(outsider.frames).includes(secret));
     }
     assert.ok(!g.frames.some((f) => f.ts === inGeneral.ts), 'the guest is not in general');
+    await ok('conversations.create', alice, { name: 'rt-public-news' });
+    await c.waitFor((f) => f.type === 'channel_created' && f.channel.name === 'rt-public-news');
+    await sleep(200);
+    assert.ok(!g.frames.some((f) => f.type === 'channel_created'), 'guests hear of no channel');
     await Promise.all([b.close(), c.close(), g.close()]);
   });
 

@@ -173,6 +173,10 @@ CREATE TABLE meta (
 );
 INSERT INTO meta (key, value) VALUES ('log_epoch', lower(hex(randomblob(8))));
 )sql",
+        // 3: the user's chosen avatar image.
+        R"sql(
+ALTER TABLE users ADD COLUMN avatar_url TEXT NOT NULL DEFAULT '';
+)sql",
     };
     return kMigrations;
 }

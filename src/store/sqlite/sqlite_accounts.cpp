@@ -10,7 +10,7 @@ namespace {
 constexpr const char* kUserColumns =
     "id, team_id, name, email, role, deleted, is_bot, manual_away, real_name, display_name, "
     "title, phone, tz, status_text, status_emoji, status_expiration, avatar_hash, created, "
-    "updated";
+    "updated, avatar_url";
 
 chat::Team read_team(SQLite::Statement& row) {
     chat::Team team;
@@ -42,6 +42,7 @@ chat::User read_user(SQLite::Statement& row) {
     user.profile.avatar_hash = row.getColumn(16).getString();
     user.created = row.getColumn(17).getInt64();
     user.updated = row.getColumn(18).getInt64();
+    user.profile.avatar_url = row.getColumn(19).getString();
     return user;
 }
 
@@ -82,6 +83,7 @@ void bind_user_fields(SQLite::Statement& query, int first, const chat::User& use
     query.bind(first + 13, static_cast<int64_t>(user.profile.status_expiration));
     query.bind(first + 14, user.profile.avatar_hash);
     query.bind(first + 15, static_cast<int64_t>(user.updated));
+    query.bind(first + 16, user.profile.avatar_url);
 }
 
 }  // namespace
@@ -206,13 +208,13 @@ void SqliteTx::insert_user(const chat::User& user, const std::string& password_h
     auto& query = statement(
         "INSERT INTO users (name, email, role, deleted, is_bot, manual_away, real_name, "
         "display_name, title, phone, tz, status_text, status_emoji, status_expiration, "
-        "avatar_hash, updated, id, team_id, password_hash, created) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+        "avatar_hash, updated, avatar_url, id, team_id, password_hash, created) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     bind_user_fields(query, 1, user);
-    query.bind(17, user.id);
-    query.bind(18, user.team_id);
-    query.bind(19, password_hash);
-    query.bind(20, static_cast<int64_t>(user.created));
+    query.bind(18, user.id);
+    query.bind(19, user.team_id);
+    query.bind(20, password_hash);
+    query.bind(21, static_cast<int64_t>(user.created));
     query.exec();
 }
 
@@ -221,9 +223,9 @@ void SqliteTx::update_user(const chat::User& user) {
         "UPDATE users SET name = ?, email = ?, role = ?, deleted = ?, is_bot = ?, "
         "manual_away = ?, real_name = ?, display_name = ?, title = ?, phone = ?, tz = ?, "
         "status_text = ?, status_emoji = ?, status_expiration = ?, avatar_hash = ?, "
-        "updated = ? WHERE id = ?");
+        "updated = ?, avatar_url = ? WHERE id = ?");
     bind_user_fields(query, 1, user);
-    query.bind(17, user.id);
+    query.bind(18, user.id);
     query.exec();
 }
 
