@@ -5,6 +5,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { WebClient, LogLevel, ErrorCode } from '@slack/web-api';
 import { startWithTeam } from '../lib/server.mjs';
+import { sdkClient, failsWith } from '../lib/sdk.mjs';
 
 let server;
 let owner;
@@ -13,30 +14,7 @@ let guests;
 
 // A WebClient pointed at the test server; `token` may be undefined (no credentials at all).
 function client(token) {
-  return new WebClient(token, {
-    slackApiUrl: server.url + '/api/',
-    retryConfig: { retries: 0 },
-    logLevel: LogLevel.ERROR,
-  });
-}
-
-// An assert.rejects validator: the SDK's PlatformError carrying Slack's error `name`.
-function slackError(name) {
-  return (e) => {
-    assert.equal(
-      e.code,
-      ErrorCode.PlatformError,
-      `expected a platform error, got ${e.code}: ${e.message}`,
-    );
-    assert.equal(e.data.ok, false);
-    assert.equal(e.data.error, name);
-    return true;
-  };
-}
-
-// Awaits `promise` and checks it fails with the Slack error `name`.
-function failsWith(name, promise) {
-  return assert.rejects(promise, slackError(name));
+  return sdkClient(server, token);
 }
 
 before(async () => {

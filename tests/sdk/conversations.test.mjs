@@ -2,8 +2,9 @@
 // through the official @slack/web-api WebClient exactly as a Slack app would use it.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { WebClient, LogLevel, ErrorCode } from '@slack/web-api';
+import { ErrorCode } from '@slack/web-api';
 import { startWithTeam } from '../lib/server.mjs';
+import { sdkClient, failsWith } from '../lib/sdk.mjs';
 
 let server;
 let owner;
@@ -11,29 +12,7 @@ let members;
 let guests;
 
 function client(token) {
-  return new WebClient(token, {
-    slackApiUrl: server.url + '/api/',
-    retryConfig: { retries: 0 },
-    logLevel: LogLevel.ERROR,
-  });
-}
-
-function slackError(name) {
-  return (e) => {
-    assert.equal(
-      e.code,
-      ErrorCode.PlatformError,
-      `expected a platform error, got ${e.code}: ${e.message}`,
-    );
-    assert.equal(e.data.ok, false);
-    assert.equal(e.data.error, name);
-    return true;
-  };
-}
-
-// Awaits `promise` and checks it fails with the Slack error `name`.
-function failsWith(name, promise) {
-  return assert.rejects(promise, slackError(name));
+  return sdkClient(server, token);
 }
 
 // The fields every Slack conversation object carries, whatever its kind.

@@ -3,8 +3,8 @@
 // @slack/web-api WebClient exactly as a Slack app would use it.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { WebClient, LogLevel, ErrorCode } from '@slack/web-api';
 import { startWithTeam } from '../lib/server.mjs';
+import { sdkClient, failsWith } from '../lib/sdk.mjs';
 
 const kTsPattern = /^\d{10}\.\d{6}$/;
 const kMissingTs = '1000000000.000001'; // Well formed, older than any message.
@@ -14,29 +14,7 @@ let owner;
 let members;
 
 function client(token) {
-  return new WebClient(token, {
-    slackApiUrl: server.url + '/api/',
-    retryConfig: { retries: 0 },
-    logLevel: LogLevel.ERROR,
-  });
-}
-
-function slackError(name) {
-  return (e) => {
-    assert.equal(
-      e.code,
-      ErrorCode.PlatformError,
-      `expected a platform error, got ${e.code}: ${e.message}`,
-    );
-    assert.equal(e.data.ok, false);
-    assert.equal(e.data.error, name);
-    return true;
-  };
-}
-
-// Awaits `promise` and checks it fails with the Slack error `name`.
-function failsWith(name, promise) {
-  return assert.rejects(promise, slackError(name));
+  return sdkClient(server, token);
 }
 
 // Slack timestamps compare as numbers; as text only when they have the same width.
