@@ -3,7 +3,7 @@
 #include <cctype>
 #include <charconv>
 
-#include "common/json.hpp"
+#include "common/json_value.hpp"
 #include "common/utf8.hpp"
 
 namespace parley::api {

@@ -4,7 +4,7 @@
 #include "api/call.hpp"
 #include "api/render.hpp"
 #include "chat/accounts.hpp"
-#include "common/json.hpp"
+#include "common/json_value.hpp"
 
 namespace parley::api {
 

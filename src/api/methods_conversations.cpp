@@ -9,7 +9,7 @@
 #include "api/cursor.hpp"
 #include "api/render.hpp"
 #include "chat/conversations.hpp"
-#include "common/json.hpp"
+#include "common/json_value.hpp"
 
 namespace parley::api {
 

@@ -11,7 +11,7 @@
 #include "api/cursor.hpp"
 #include "api/render.hpp"
 #include "chat/messages.hpp"
-#include "common/json.hpp"
+#include "common/json_value.hpp"
 #include "common/slack_ts.hpp"
 
 namespace parley::api {

@@ -1,7 +1,7 @@
 // rtm.connect, users.setPresence and users.getPresence: the Web API side of the real-time
 // gateway (docs/realtime.md).
 #include "api/call.hpp"
-#include "common/json.hpp"
+#include "common/json_value.hpp"
 #include "common/slack_ts.hpp"
 #include "realtime/cursor.hpp"
 #include "realtime/hub.hpp"

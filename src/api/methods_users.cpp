@@ -8,7 +8,7 @@
 #include "api/render.hpp"
 #include "chat/accounts.hpp"
 #include "common/ids.hpp"
-#include "common/json.hpp"
+#include "common/json_value.hpp"
 #include "common/utf8.hpp"
 #include "realtime/events.hpp"
 #include "store/store.hpp"

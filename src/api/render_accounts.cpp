@@ -1,7 +1,7 @@
 // Slack's JSON shapes for teams, users and profiles.
 #include "api/render.hpp"
 
-#include "common/json.hpp"
+#include "common/json_value.hpp"
 
 namespace parley::api {
 

@@ -4,7 +4,7 @@
 #include <algorithm>
 
 #include "api/render.hpp"
-#include "common/json.hpp"
+#include "common/json_value.hpp"
 #include "common/slack_ts.hpp"
 
 namespace parley::api {

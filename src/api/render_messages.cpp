@@ -1,7 +1,7 @@
 // Messages in Slack's JSON shape. The workspace ("team") is not part of chat::Message; the
 // methods that know the caller's workspace add it.
 #include "api/render.hpp"
-#include "common/json.hpp"
+#include "common/json_value.hpp"
 
 namespace parley::api {
 

@@ -5,7 +5,7 @@
 #include <chrono>
 
 #include "chat/accounts.hpp"
-#include "common/json.hpp"
+#include "common/json_value.hpp"
 #include "common/metrics.hpp"
 
 namespace parley::api {

@@ -12,7 +12,7 @@
 #include "chat/accounts.hpp"
 #include "chat/conversations.hpp"
 #include "common/ids.hpp"
-#include "common/json.hpp"
+#include "common/json_value.hpp"
 #include "store/sqlite/sqlite_store.hpp"
 
 namespace parley::app {

@@ -249,21 +249,16 @@ Result<Credentials> Accounts::create_user(const NewUser& request) {
     }
     std::string password_hash = auth::hash_password(user.password);
 
-    std::optional<Credentials> created;
-    Status written = store_.write([&](store::StoreWriter& tx) -> Status {
-        auto team = tx.find_team(user.team_id);
-        if (!team) {
-            return make_error("team_not_found");
-        }
-        auto credentials = insert_user_with_token(tx, *team, user, password_hash, TokenKind::user);
-        if (!credentials) {
-            return credentials.error();
-        }
-        created = std::move(credentials.value());
-        return ok_status();
-    });
-    if (!written) {
-        return written.error();
+    auto created =
+        store::write_value<Credentials>(store_, [&](store::StoreWriter& tx) -> Result<Credentials> {
+            auto team = tx.find_team(user.team_id);
+            if (!team) {
+                return make_error("team_not_found");
+            }
+            return insert_user_with_token(tx, *team, user, password_hash, TokenKind::user);
+        });
+    if (!created) {
+        return created.error();
     }
     spdlog::info("accounts: user created team={} user={} role={}", created->team.id,
                  created->user.id, role_name(created->user.role));
@@ -465,29 +460,27 @@ Result<Credentials> Accounts::accept_invitation(const std::string& secret, NewUs
     }
     std::string password_hash = auth::hash_password(request.password);
 
-    std::optional<Credentials> created;
-    Status written = store_.write([&](store::StoreWriter& tx) -> Status {
-        auto inv = tx.find_invitation(secret_digest(secret));
-        if (!is_usable(inv, request.email)) {
-            return make_error("invalid_invite");
-        }
-        auto team = tx.find_team(inv->team_id);
-        if (!team) {
-            return make_error("invalid_invite");
-        }
-        request.team_id = team->id;
-        request.role = inv->role;
-        auto credentials =
-            insert_user_with_token(tx, *team, request, password_hash, TokenKind::session);
-        if (!credentials) {
-            return credentials.error();
-        }
-        tx.record_invitation_use(inv->id);
-        created = std::move(credentials.value());
-        return ok_status();
-    });
-    if (!written) {
-        return written.error();
+    auto created =
+        store::write_value<Credentials>(store_, [&](store::StoreWriter& tx) -> Result<Credentials> {
+            auto inv = tx.find_invitation(secret_digest(secret));
+            if (!is_usable(inv, request.email)) {
+                return make_error("invalid_invite");
+            }
+            auto team = tx.find_team(inv->team_id);
+            if (!team) {
+                return make_error("invalid_invite");
+            }
+            request.team_id = team->id;
+            request.role = inv->role;
+            auto credentials =
+                insert_user_with_token(tx, *team, request, password_hash, TokenKind::session);
+            if (credentials) {
+                tx.record_invitation_use(inv->id);
+            }
+            return credentials;
+        });
+    if (!created) {
+        return created.error();
     }
     spdlog::info("accounts: invitation accepted team={} user={}", created->team.id,
                  created->user.id);

@@ -13,6 +13,9 @@ namespace parley::chat {
 
 namespace {
 
+using store::read_value;
+using store::write_value;
+
 bool is_name_char(char c) {
     return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
 }
@@ -29,42 +32,6 @@ std::string_view trim_spaces(std::string_view text) {
         text.remove_suffix(1);
     }
     return text;
-}
-
-// Runs `fn` (returning Result<T>) inside one read snapshot and hands back its value.
-template <class T, class Fn>
-Result<T> read_value(store::Store& store, Fn&& fn) {
-    std::optional<T> value;
-    Status status = store.read([&](store::StoreReader& reader) -> Status {
-        Result<T> outcome = fn(reader);
-        if (!outcome) {
-            return outcome.error();
-        }
-        value = std::move(outcome).value();
-        return ok_status();
-    });
-    if (!status) {
-        return status.error();
-    }
-    return std::move(*value);
-}
-
-// As read_value, inside one write transaction; an error rolls every change of `fn` back.
-template <class T, class Fn>
-Result<T> write_value(store::Store& store, Fn&& fn) {
-    std::optional<T> value;
-    Status status = store.write([&](store::StoreWriter& writer) -> Status {
-        Result<T> outcome = fn(writer);
-        if (!outcome) {
-            return outcome.error();
-        }
-        value = std::move(outcome).value();
-        return ok_status();
-    });
-    if (!status) {
-        return status.error();
-    }
-    return std::move(*value);
 }
 
 bool is_dm(const Conversation& conversation) {

@@ -5,7 +5,7 @@
 #include <algorithm>
 #include <atomic>
 
-#include "common/json.hpp"
+#include "common/json_value.hpp"
 #include "common/metrics.hpp"
 #include "common/slack_ts.hpp"
 #include "realtime/cursor.hpp"

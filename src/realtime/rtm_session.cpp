@@ -7,7 +7,7 @@
 
 #include "api/render.hpp"
 #include "chat/messages.hpp"
-#include "common/json.hpp"
+#include "common/json_value.hpp"
 #include "realtime/cursor.hpp"
 #include "store/store.hpp"
 

@@ -224,4 +224,40 @@ class Store {
     virtual void set_commit_listener(CommitListener listener) = 0;
 };
 
+// Runs `fn` (returning Result<T>) inside one read snapshot and hands back its value.
+template <class T, class Fn>
+Result<T> read_value(Store& store, Fn&& fn) {
+    std::optional<T> value;
+    Status status = store.read([&](StoreReader& reader) -> Status {
+        Result<T> outcome = fn(reader);
+        if (!outcome) {
+            return outcome.error();
+        }
+        value = std::move(outcome).value();
+        return ok_status();
+    });
+    if (!status) {
+        return status.error();
+    }
+    return std::move(*value);
+}
+
+// As read_value, inside one write transaction; an error rolls every change of `fn` back.
+template <class T, class Fn>
+Result<T> write_value(Store& store, Fn&& fn) {
+    std::optional<T> value;
+    Status status = store.write([&](StoreWriter& writer) -> Status {
+        Result<T> outcome = fn(writer);
+        if (!outcome) {
+            return outcome.error();
+        }
+        value = std::move(outcome).value();
+        return ok_status();
+    });
+    if (!status) {
+        return status.error();
+    }
+    return std::move(*value);
+}
+
 }  // namespace parley::store

@@ -16,7 +16,7 @@
 #include "chat/accounts.hpp"
 #include "chat/conversations.hpp"
 #include "chat/messages.hpp"
-#include "common/json.hpp"
+#include "common/json_value.hpp"
 #include "common/slack_ts.hpp"
 #include "net/http_types.hpp"
 #include "realtime/hub.hpp"
