@@ -18,6 +18,7 @@ MethodTable build_method_table() {
     register_conversation_methods(table);
     register_message_methods(table);
     register_realtime_methods(table);
+    register_client_methods(table);
     return table;
 }
 

@@ -106,6 +106,7 @@ void register_user_methods(MethodTable& table);          // methods_users.cpp
 void register_conversation_methods(MethodTable& table);  // methods_conversations.cpp
 void register_message_methods(MethodTable& table);       // methods_messages.cpp
 void register_realtime_methods(MethodTable& table);      // methods_realtime.cpp
+void register_client_methods(MethodTable& table);        // methods_client.cpp
 
 MethodTable build_method_table();
 

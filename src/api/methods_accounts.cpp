@@ -1,4 +1,5 @@
-// api.test, auth.*, team.info and invitations: who is calling and how people get in.
+// api.test, auth.*, team.info, invitations and first-run setup: who is calling and how
+// people get in.
 #include <fmt/format.h>
 
 #include "api/call.hpp"
@@ -120,6 +121,31 @@ Result<Json> invites_accept(Call& call) {
     return credentials_json(*joined);
 }
 
+// Parley only: tells the web client whether to show its first-run page.
+Result<Json> setup_info(Call& call) {
+    auto required = call.services.accounts.setup_required();
+    if (!required) {
+        return required.error();
+    }
+    return Json{{"setup_required", *required}};
+}
+
+// Parley only: the first-run page creates the first workspace; its creator becomes the
+// owner and is signed in. Refused once any workspace exists.
+Result<Json> setup_create_workspace(Call& call) {
+    chat::NewUser owner;
+    owner.email = call.args.text("email");
+    owner.name = call.args.text("name");
+    owner.real_name = call.args.text("real_name");
+    owner.password = call.args.text("password");
+    auto created =
+        call.services.accounts.create_first_workspace(call.args.text("team_name"), owner);
+    if (!created) {
+        return created.error();
+    }
+    return credentials_json(*created);
+}
+
 }  // namespace
 
 void register_account_methods(MethodTable& table) {
@@ -131,6 +157,8 @@ void register_account_methods(MethodTable& table) {
     table.add("team.info", team_info);
     table.add("invites.create", invites_create);
     table.add("invites.accept", invites_accept, /*needs_auth=*/false);
+    table.add("setup.info", setup_info, /*needs_auth=*/false);
+    table.add("setup.createWorkspace", setup_create_workspace, /*needs_auth=*/false);
 }
 
 }  // namespace parley::api

@@ -26,26 +26,9 @@ const chat::User& caller(Call& call) {
     return call.who().user;
 }
 
-// The conversation as the caller sees it. The im's "is_user_deleted" is added here because
-// ViewerState does not carry the other participant.
-Json render(const chat::ConversationView& view, const chat::User& viewer) {
-    ViewerState state;
-    state.is_member = view.membership.has_value();
-    state.membership = view.membership;
-    state.member_count = view.member_count;
-    state.viewer_id = viewer.id;
-    state.unread_count = view.unread_count;
-    state.unread_mention_count = view.unread_mention_count;
-    Json json = conversation_json(view.conversation, state);
-    if (view.conversation.kind == chat::ConversationKind::im) {
-        json["is_user_deleted"] = view.dm_user_deleted;
-    }
-    return json;
-}
-
 Json channel_response(const chat::ConversationView& view, const chat::User& viewer) {
     Json response = Json::object();
-    response["channel"] = render(view, viewer);
+    response["channel"] = conversation_view_json(view, viewer);
     return response;
 }
 
@@ -124,7 +107,7 @@ Result<store::Page> parse_page(const Args& args, std::string_view cursor_kind) {
 Json page_response(const chat::ConversationPage& page, const chat::User& viewer) {
     Json channels = Json::array();
     for (const auto& view : page.conversations) {
-        channels.push_back(render(view, viewer));
+        channels.push_back(conversation_view_json(view, viewer));
     }
     Json response = Json::object();
     response["channels"] = std::move(channels);

@@ -213,7 +213,32 @@ Result<Json> users_profile_set(Call& call) {
 
 }  // namespace
 
+// Slack's admin.users.remove, for a single-workspace server: deactivates the member. Their
+// tokens stop working and their open sockets close (code 4010) at once. Admins and owners
+// only; an owner cannot be removed.
+Result<Json> admin_users_remove(Call& call) {
+    if (!chat::is_admin_or_owner(call.who().user.role)) {
+        return make_error("not_an_admin");
+    }
+    std::string team = call.args.text("team_id");
+    if (!team.empty() && team != call.who().team.id) {
+        return make_error("team_not_found");
+    }
+    auto user = find_team_user(call, call.args.text("user_id"));
+    if (!user) {
+        return user.error();
+    }
+    if (user->id == call.who().user.id) {
+        return make_error("cannot_remove_self");
+    }
+    if (auto done = call.services.accounts.deactivate_user(user->id); !done) {
+        return done.error();
+    }
+    return Json::object();
+}
+
 void register_user_methods(MethodTable& table) {
+    table.add("admin.users.remove", admin_users_remove);
     table.add("users.list", users_list);
     table.add("users.info", users_info);
     table.add("users.lookupByEmail", users_lookup_by_email);

@@ -9,6 +9,10 @@
 
 #include "chat/model.hpp"
 
+namespace parley::chat {
+struct ConversationView;
+}
+
 namespace parley::api {
 
 using Json = nlohmann::json;
@@ -28,6 +32,8 @@ struct ViewerState {
     std::string viewer_id;  // For im: which side is "user".
 };
 Json conversation_json(const chat::Conversation& conversation, const ViewerState& viewer);
+// The conversation as `viewer` sees it, with the im's "is_user_deleted".
+Json conversation_view_json(const chat::ConversationView& view, const chat::User& viewer);
 
 Json message_json(const chat::Message& message);
 

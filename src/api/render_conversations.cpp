@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "api/render.hpp"
+#include "chat/conversations.hpp"
 #include "common/json_value.hpp"
 #include "common/slack_ts.hpp"
 
@@ -94,6 +95,23 @@ Json conversation_json(const chat::Conversation& conversation, const ViewerState
         add_channel_fields(json, conversation, viewer);
     }
     add_viewer_fields(json, conversation, viewer);
+    return json;
+}
+
+// ViewerState does not carry the other participant, so the im's "is_user_deleted" is added
+// here from the view.
+Json conversation_view_json(const chat::ConversationView& view, const chat::User& viewer) {
+    ViewerState state;
+    state.is_member = view.membership.has_value();
+    state.membership = view.membership;
+    state.member_count = view.member_count;
+    state.viewer_id = viewer.id;
+    state.unread_count = view.unread_count;
+    state.unread_mention_count = view.unread_mention_count;
+    Json json = conversation_json(view.conversation, state);
+    if (view.conversation.kind == chat::ConversationKind::im) {
+        json["is_user_deleted"] = view.dm_user_deleted;
+    }
     return json;
 }
 

@@ -7,6 +7,7 @@
 #include "chat/accounts.hpp"
 #include "common/json_value.hpp"
 #include "common/metrics.hpp"
+#include "web/static_site.hpp"
 
 namespace parley::api {
 
@@ -52,8 +53,8 @@ bool is_method_name(std::string_view name) {
 
 }  // namespace
 
-Router::Router(Services& services, MethodTable methods)
-    : services_(services), methods_(std::move(methods)) {
+Router::Router(Services& services, MethodTable methods, const web::StaticSite* site)
+    : services_(services), methods_(std::move(methods)), site_(site) {
     auto& metrics = Metrics::global();
     metrics.describe("parley_api_requests_total", "Web API calls by method and outcome", "counter");
     metrics.describe("parley_api_request_seconds",
@@ -78,6 +79,9 @@ net::HttpResponse Router::handle(const net::HttpRequest& request) {
         response.content_type = "text/plain; version=0.0.4";
         response.body = Metrics::global().render();
         return response;
+    }
+    if (site_ && (request.method == "GET" || request.method == "HEAD")) {
+        return site_->serve(path, request.accept_encoding);
     }
     return json_response(404, Json{{"ok", false}, {"error", "not_found"}});
 }

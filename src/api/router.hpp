@@ -1,16 +1,22 @@
 // The HTTP edge of the Web API: turns an HttpRequest into a method call and the method's
 // Result into Slack's JSON envelope. Every error becomes {"ok":false,"error":"..."} with
-// HTTP 200, as Slack's SDKs expect. Also serves /healthz and /metrics.
+// HTTP 200, as Slack's SDKs expect. Also serves /healthz, /metrics and, for every other
+// GET, the web client's files.
 #pragma once
 
 #include "api/call.hpp"
 #include "net/http_types.hpp"
 
+namespace parley::web {
+class StaticSite;
+}
+
 namespace parley::api {
 
 class Router {
   public:
-    Router(Services& services, MethodTable methods);
+    // `site` may be null: then only the API, /healthz and /metrics are served.
+    Router(Services& services, MethodTable methods, const web::StaticSite* site = nullptr);
 
     // Called on a worker thread; may block on the store. Never throws for client input.
     net::HttpResponse handle(const net::HttpRequest& request);
@@ -23,6 +29,7 @@ class Router {
 
     Services& services_;
     const MethodTable methods_;
+    const web::StaticSite* site_;
 };
 
 }  // namespace parley::api

@@ -8,6 +8,11 @@
 #include <functional>
 #include <stdexcept>
 
+// CMake sets this to the checkout's web/dist; a build without it looks beside the cwd.
+#ifndef PARLEY_DEFAULT_WEB_ROOT
+#define PARLEY_DEFAULT_WEB_ROOT "web/dist"
+#endif
+
 namespace parley::app {
 
 namespace {
@@ -56,6 +61,8 @@ const Setting kData{"--data", "PARLEY_DATA", "storage.data", "Data directory"};
 const Setting kListen{"--listen", "PARLEY_LISTEN", "server.listen", "Address to listen on"};
 const Setting kPublicUrl{"--public-url", "PARLEY_PUBLIC_URL", "server.public_url",
                          "URL people use to reach this server"};
+const Setting kWebRoot{"--web-root", "PARLEY_WEB_ROOT", "server.web_root",
+                       "Folder of the built web client (web/dist)"};
 const Setting kLogLevel{"--log-level", "PARLEY_LOG_LEVEL", "log.level",
                         "trace, debug, info, warn or error"};
 const Setting kSync{"--sync", "PARLEY_SYNC", "storage.sync",
@@ -96,6 +103,10 @@ void add_serve_options(CLI::App& command, Config& config) {
     bind(command, config.data_dir, kData);
     bind(command, config.listen, kListen);
     bind(command, config.public_url, kPublicUrl);
+    if (config.web_root.empty()) {
+        config.web_root = PARLEY_DEFAULT_WEB_ROOT;
+    }
+    bind(command, config.web_root, kWebRoot);
     bind(command, config.log_level, kLogLevel);
     bind(command, config.sync, kSync);
     bind(command, config.io_threads, kIoThreads);
@@ -124,6 +135,7 @@ void apply_config_file(CLI::App& command, Config& config) {
     fill_from_toml(command, file, config.data_dir, kData);
     fill_from_toml(command, file, config.listen, kListen);
     fill_from_toml(command, file, config.public_url, kPublicUrl);
+    fill_from_toml(command, file, config.web_root, kWebRoot);
     fill_from_toml(command, file, config.log_level, kLogLevel);
     fill_from_toml(command, file, config.sync, kSync);
     fill_from_toml(command, file, config.io_threads, kIoThreads);

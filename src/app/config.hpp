@@ -20,6 +20,7 @@ struct Config {
     std::string public_url;                 // --public-url; default http://<listen>
     std::string log_level = "info";         // --log-level; trace, debug, info, warn, error
     std::string port_file;                  // --port-file: write the bound port here (tests)
+    std::string web_root;                   // --web-root, [server] web_root; the built client
     std::string sync = "full";              // [storage] sync: "full" or "normal"
     size_t io_threads = 0;                  // [server] io_threads; 0 = one per core
     // [server] worker_threads. A posting request holds its worker until its group commit is

@@ -18,6 +18,7 @@
 #include "realtime/hub.hpp"
 #include "realtime/tickets.hpp"
 #include "store/sqlite/sqlite_store.hpp"
+#include "web/static_site.hpp"
 
 namespace parley::app {
 
@@ -158,7 +159,8 @@ int serve(const Config& config) {
     chat::Messages messages(*store);
     realtime::TicketBook tickets;
     api::Services services{*store, accounts, conversations, messages, throttle, hub, tickets, {}};
-    api::Router router(services, api::build_method_table());
+    web::StaticSite site(config.web_root);
+    api::Router router(services, api::build_method_table(), &site);
     realtime::RtmContext rtm{*store, hub, messages, config.max_replay_events,
                              config.ws_max_queued_bytes / 2};
     realtime::Gateway gateway(rtm, tickets);
@@ -175,8 +177,8 @@ int serve(const Config& config) {
     server.start();
     services.public_url.set(public_url_for(config, server.port()));
     write_port_file(config.port_file, server.port());
-    spdlog::info("serve: listening address={} port={} data={}", config.listen, server.port(),
-                 config.data_dir);
+    spdlog::info("serve: listening address={} port={} data={} web_root={}", config.listen,
+                 server.port(), config.data_dir, config.web_root);
 
     int signal_number = 0;
     sigwait(&stop_signals, &signal_number);

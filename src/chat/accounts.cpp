@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <iterator>
 
 #include "auth/password.hpp"
 #include "auth/signin_throttle.hpp"
@@ -201,6 +202,30 @@ std::string domain_from_name(std::string_view name) {
 }
 
 Result<Credentials> Accounts::create_workspace(const std::string& name, const NewUser& owner) {
+    return insert_workspace(name, owner, TokenKind::user, /*first_only=*/false);
+}
+
+Result<Credentials> Accounts::create_first_workspace(const std::string& name,
+                                                     const NewUser& owner) {
+    // Checked before hashing too: once set up, the page must not be a way to make the
+    // server spend Argon2's time and memory for nothing.
+    auto required = setup_required();
+    if (!required) {
+        return required.error();
+    }
+    if (!*required) {
+        return make_error("setup_already_done");
+    }
+    return insert_workspace(name, owner, TokenKind::session, /*first_only=*/true);
+}
+
+Result<bool> Accounts::setup_required() {
+    return store::read_value<bool>(
+        store_, [](store::StoreReader& reader) -> Result<bool> { return !reader.has_teams(); });
+}
+
+Result<Credentials> Accounts::insert_workspace(const std::string& name, const NewUser& owner,
+                                               TokenKind token_kind, bool first_only) {
     if (name.empty() || utf8_length(name) > kMaxTeamNameChars || !is_valid_utf8(name)) {
         return make_error("invalid_name");
     }
@@ -219,12 +244,17 @@ Result<Credentials> Accounts::create_workspace(const std::string& name, const Ne
     first.team_id = team.id;
     std::optional<Credentials> created;
     Status written = store_.write([&](store::StoreWriter& tx) -> Status {
+        // Checked inside the write transaction, so two first-run pages racing each other
+        // cannot both create a workspace.
+        if (first_only && tx.has_teams()) {
+            return make_error("setup_already_done");
+        }
         team.domain = first_free(domain_from_name(name), [&](const std::string& candidate) {
             return tx.find_team_by_domain(candidate).has_value();
         });
         tx.insert_team(team);
 
-        auto credentials = insert_user_with_token(tx, team, first, password_hash, TokenKind::user);
+        auto credentials = insert_user_with_token(tx, team, first, password_hash, token_kind);
         if (!credentials) {
             return credentials.error();
         }
@@ -263,6 +293,54 @@ Result<Credentials> Accounts::create_user(const NewUser& request) {
     spdlog::info("accounts: user created team={} user={} role={}", created->team.id,
                  created->user.id, role_name(created->user.role));
     return std::move(*created);
+}
+
+Result<std::vector<Credentials>> Accounts::create_users_sharing_password(
+    const std::string& team_id, const std::vector<NewUser>& users, const std::string& password,
+    size_t per_transaction) {
+    std::vector<NewUser> requests;
+    requests.reserve(users.size());
+    for (const auto& user : users) {
+        NewUser request = user;
+        request.team_id = team_id;
+        request.email = normalize_email(user.email);
+        request.password = password;
+        if (auto valid = validate_new_user(request); !valid) {
+            return valid.error();
+        }
+        requests.push_back(std::move(request));
+    }
+    const std::string password_hash = auth::hash_password(password);
+
+    std::vector<Credentials> created;
+    created.reserve(requests.size());
+    const size_t batch = std::max<size_t>(per_transaction, 1);
+    for (size_t first = 0; first < requests.size(); first += batch) {
+        const size_t last = std::min(first + batch, requests.size());
+        std::vector<Credentials> written;
+        Status status = store_.write([&](store::StoreWriter& tx) -> Status {
+            written.clear();  // A retried transaction starts over.
+            auto team = tx.find_team(team_id);
+            if (!team) {
+                return make_error("team_not_found");
+            }
+            for (size_t i = first; i < last; ++i) {
+                auto credentials =
+                    insert_user_with_token(tx, *team, requests[i], password_hash, TokenKind::user);
+                if (!credentials) {
+                    return credentials.error();
+                }
+                written.push_back(std::move(*credentials));
+            }
+            return ok_status();
+        });
+        if (!status) {
+            return status.error();
+        }
+        std::move(written.begin(), written.end(), std::back_inserter(created));
+    }
+    spdlog::info("accounts: users created team={} count={}", team_id, created.size());
+    return created;
 }
 
 Status Accounts::check_invitation(const std::string& secret, const std::string& email) {

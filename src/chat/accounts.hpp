@@ -10,6 +10,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "chat/model.hpp"
 #include "common/result.hpp"
@@ -62,10 +63,27 @@ class Accounts {
     // "invalid_name", "invalid_email", "password_too_short", "password_too_long".
     Result<Credentials> create_workspace(const std::string& name, const NewUser& owner);
 
+    // The web client's first-run page: as create_workspace, but only while no workspace
+    // exists at all ("setup_already_done" after), and the owner gets a session token.
+    Result<Credentials> create_first_workspace(const std::string& name, const NewUser& owner);
+
+    // Whether the first-run page should be offered.
+    Result<bool> setup_required();
+
     // A new user of an existing workspace; non-guests join "general". Errors: "team_not_found",
     // "invalid_email", "invalid_name", "already_in_team" (email), "name_taken" (handle),
     // "password_too_short", "password_too_long".
     Result<Credentials> create_user(const NewUser& user);
+
+    // Many users of one workspace at once, for fixtures and benchmarks (`parley admin seed`).
+    // Each user is created as create_user creates one (team_join, general, an xoxp- token),
+    // but all share `password`, hashed once: Argon2id costs tens of milliseconds a hash, so
+    // hashing per user would take minutes for thousands. `per_transaction` users are written
+    // in each transaction. The users' own `password` fields are ignored. Errors as
+    // create_user; on an error the users of earlier transactions stay created.
+    Result<std::vector<Credentials>> create_users_sharing_password(
+        const std::string& team_id, const std::vector<NewUser>& users, const std::string& password,
+        size_t per_transaction);
 
     // Resolves a presented token. "invalid_auth" for unknown tokens, "token_revoked" for
     // revoked ones, "account_inactive" for deactivated users.
@@ -104,6 +122,8 @@ class Accounts {
                                           const std::string& address);
 
   private:
+    Result<Credentials> insert_workspace(const std::string& name, const NewUser& owner,
+                                         TokenKind token_kind, bool first_only);
     Status check_invitation(const std::string& secret, const std::string& email);
 
     store::Store& store_;

@@ -16,6 +16,9 @@ namespace {
 using store::read_value;
 using store::write_value;
 
+// Conversations read per query when listing all of a user's memberships.
+constexpr size_t kMemberViewsBatch = 500;
+
 bool is_name_char(char c) {
     return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
 }
@@ -79,6 +82,17 @@ Membership new_membership(const std::string& conversation_id, const std::string&
 }
 
 // Asks the store for one more row than the page holds: its presence says a next page exists.
+// For a member: messages by others after the read position, and those mentioning the viewer.
+void add_unread_counts(store::StoreReader& reader, const User& viewer, ConversationView& view) {
+    if (!view.membership) {
+        return;
+    }
+    TsMicros after = view.membership->last_read;
+    const std::string& id = view.conversation.id;
+    view.unread_count = reader.count_unread(id, viewer.id, after);
+    view.unread_mention_count = reader.count_unread_mentions(id, viewer.id, after);
+}
+
 store::Page probe_page(const store::Page& page) {
     return store::Page{page.after, page.limit + 1};
 }
@@ -290,11 +304,7 @@ Result<ConversationView> Conversations::info(const User& viewer, const std::stri
                 return conversation.error();
             }
             ConversationView view = view_of(reader, viewer, std::move(*conversation));
-            if (view.membership) {
-                TsMicros after = view.membership->last_read;
-                view.unread_count = reader.count_unread(id, viewer.id, after);
-                view.unread_mention_count = reader.count_unread_mentions(id, viewer.id, after);
-            }
+            add_unread_counts(reader, viewer, view);
             return view;
         });
 }
@@ -330,6 +340,27 @@ Result<ConversationPage> Conversations::list_for_user(const User& viewer,
             auto rows = visible_member_conversations(reader, viewer, *member, filter, page);
             return to_page(reader, viewer, std::move(rows), page.limit);
         });
+}
+
+Result<std::vector<ConversationView>> Conversations::member_views(const User& viewer) {
+    using Views = std::vector<ConversationView>;
+    return read_value<Views>(store_, [&](store::StoreReader& reader) -> Result<Views> {
+        store::ConversationFilter every_kind{true, true, true, true, false};
+        store::Page page{"", kMemberViewsBatch};
+        Views views;
+        for (;;) {
+            auto batch = reader.list_user_conversations(viewer.id, every_kind, page);
+            for (auto& conversation : batch) {
+                ConversationView view = view_of(reader, viewer, std::move(conversation));
+                add_unread_counts(reader, viewer, view);
+                views.push_back(std::move(view));
+            }
+            if (batch.size() < page.limit) {
+                return views;
+            }
+            page.after = views.back().conversation.id;
+        }
+    });
 }
 
 Result<MemberPage> Conversations::members(const User& viewer, const std::string& id,

@@ -69,8 +69,9 @@ struct ConversationView {
     std::optional<Membership> membership;  // The viewer's own, when a member.
     size_t member_count = 0;
     bool dm_user_deleted = false;  // im only: the other participant is deactivated.
-    // Only from info(), for a member: messages by others after the read position, and how
-    // many of those mention the viewer (directly, or by channel, here or everyone).
+    // Only from info() and member_views(), for a member: messages by others after the read
+    // position, and how many of those mention the viewer (directly, or by channel, here or
+    // everyone).
     std::optional<size_t> unread_count;
     std::optional<size_t> unread_mention_count;
 };
@@ -126,6 +127,10 @@ class Conversations {
     Result<ConversationPage> list_for_user(const User& viewer, const std::string& user_id,
                                            const store::ConversationFilter& filter,
                                            const store::Page& page);
+
+    // Every conversation the viewer belongs to, of every kind, each with the unread counts
+    // info() gives, read in one snapshot: a client's first screen in one call.
+    Result<std::vector<ConversationView>> member_views(const User& viewer);
 
     // Member ids ordered by id. Errors: "channel_not_found".
     Result<MemberPage> members(const User& viewer, const std::string& id, const store::Page& page);

@@ -49,6 +49,7 @@ HttpRequest to_http_request(WireRequest& wire, std::string remote_address, std::
     request.target = std::string(wire.target());
     request.content_type = std::string(wire[http::field::content_type]);
     request.authorization = std::string(wire[http::field::authorization]);
+    request.accept_encoding = std::string(wire[http::field::accept_encoding]);
     request.body = std::move(wire.body());
     request.remote_address = std::move(remote_address);
     request.request_id = std::move(request_id);

@@ -19,8 +19,9 @@ namespace parley::net {
 using SharedFrame = std::shared_ptr<const std::string>;
 
 // Close codes Parley uses besides the standard ones (1000 normal, 1001 going away).
-constexpr uint16_t kCloseSlowConsumer = 4008;  // Fell behind; resume with the last cursor.
-constexpr uint16_t kCloseReplaced = 4009;      // Closed by the server for another reason.
+constexpr uint16_t kCloseSlowConsumer = 4008;     // Fell behind; resume with the last cursor.
+constexpr uint16_t kCloseReplaced = 4009;         // Closed by the server for another reason.
+constexpr uint16_t kCloseAccountInactive = 4010;  // The user was deactivated; do not resume.
 
 struct WebSocketOptions {
     size_t max_queued_bytes = 4 << 20;           // Unsent data beyond this: slow consumer.

@@ -78,6 +78,19 @@ bool is_leave_type(const std::string& type) {
     return type == "member_left_channel" || type == "channel_left" || type == "group_left";
 }
 
+// The user a user_change event deactivates, or empty.
+std::string deactivated_user(const store::StoredEvent& event) {
+    if (event.type != "user_change") {
+        return {};
+    }
+    Json payload = Json::parse(event.payload, nullptr, false);
+    const Json* user = payload.is_object() && payload.contains("user") ? &payload["user"] : nullptr;
+    if (!user || !user->is_object() || !user->value("deleted", false)) {
+        return {};
+    }
+    return user->value("id", std::string());
+}
+
 }  // namespace
 
 // An event ready to route: the log row and its frame, shared by every recipient.
@@ -224,6 +237,7 @@ void Hub::handle(Publish& command) {
         last_seq_ = std::max(last_seq_, prepared->event.seq);
 
         route(*prepared);
+        disconnect_if_deactivated(prepared->event);
         auto team = by_team_.find(prepared->event.team_id);
         if (team != by_team_.end()) {
             for (SessionState* session : team->second) {
@@ -460,6 +474,19 @@ void Hub::handle(ManualAway& command) {
     presence.team_id = command.team_id;
     presence.manual_away = command.away;
     note_presence(command.team_id, command.user_id);
+}
+
+// A deactivated user's sockets close at once, after the user_change that says so has been
+// queued to them. Sessions still replaying are closed too: they are in by_user_ from attach.
+void Hub::disconnect_if_deactivated(const store::StoredEvent& event) {
+    std::string user_id = deactivated_user(event);
+    auto found = user_id.empty() ? by_user_.end() : by_user_.find(user_id);
+    if (found == by_user_.end()) {
+        return;
+    }
+    for (SessionState* session : found->second) {
+        session->subscriber->disconnect(net::kCloseAccountInactive, "account_inactive");
+    }
 }
 
 void Hub::handle(Goodbye& command) {

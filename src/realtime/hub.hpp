@@ -41,6 +41,8 @@ class Subscriber {
     virtual bool is_guest() const = 0;
     // Non-blocking; false when the socket is closing (its session will detach).
     virtual bool deliver(const net::SharedFrame& frame) = 0;
+    // Non-blocking: sends what is queued, then closes the socket with `code`.
+    virtual void disconnect(uint16_t code, std::string reason) = 0;
 };
 
 struct HubOptions {
@@ -131,6 +133,7 @@ class Hub {
 
     static bool team_event_visible(const SessionState& session, const store::StoredEvent& event);
     void route(const Prepared& event);
+    void disconnect_if_deactivated(const store::StoredEvent& event);
     void route_to_one(SessionState& session, const Prepared& event);
     void apply_joins(SessionState& session, const Prepared& event);
     void apply_leaves(SessionState& session, const Prepared& event);

@@ -59,6 +59,10 @@ bool RtmSession::deliver(const net::SharedFrame& frame) {
     return connection_->send(frame);
 }
 
+void RtmSession::disconnect(uint16_t code, std::string reason) {
+    connection_->close(code, std::move(reason));
+}
+
 // Attach first, then read the snapshot: every event is then either in the snapshot or in
 // the hub's buffer for this session (or both, and go_live drops the copy).
 void RtmSession::on_open(std::shared_ptr<net::WebSocketConnection> connection) {

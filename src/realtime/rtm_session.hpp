@@ -45,6 +45,7 @@ class RtmSession final : public net::WebSocketSession,
     const std::string& team_id() const override { return team_.id; }
     bool is_guest() const override { return user_.role == chat::Role::guest; }
     bool deliver(const net::SharedFrame& frame) override;
+    void disconnect(uint16_t code, std::string reason) override;
 
     void on_open(std::shared_ptr<net::WebSocketConnection> connection) override;
     void on_text(std::string_view text) override;

@@ -71,6 +71,7 @@ class StoreReader {
     // Workspaces.
     virtual std::optional<chat::Team> find_team(const std::string& team_id) = 0;
     virtual std::optional<chat::Team> find_team_by_domain(const std::string& domain) = 0;
+    virtual bool has_teams() = 0;  // False only before the first workspace exists.
 
     // Users. Lists are ordered by id; Page::after is the last id already returned.
     virtual std::optional<chat::User> find_user(const std::string& user_id) = 0;

@@ -559,3 +559,42 @@ describe('slow consumers', () => {
     slowServer.cleanup();
   });
 });
+
+describe('deactivation', () => {
+  test("admin.users.remove closes the user's sockets at once; others hear user_change", async () => {
+    const leaver = server.admin(
+      'create-user',
+      '--team',
+      owner.team_id,
+      '--email',
+      'leaver@acme.test',
+      '--password',
+      'another long passphrase',
+    );
+    const first = await connect(leaver);
+    const second = await connect(leaver);
+    const watcher = await connect(alice);
+
+    const denied = await server.api('admin.users.remove', alice.token, {
+      user_id: leaver.user_id,
+    });
+    assert.equal(denied.error, 'not_an_admin');
+    await ok('admin.users.remove', owner, { user_id: leaver.user_id });
+
+    for (const socket of [first, second]) {
+      const closed = await socket.closedPromise;
+      assert.equal(closed.code, 4010);
+      assert.equal(closed.reason, 'account_inactive');
+    }
+    const change = await watcher.waitFor(
+      (f) => f.type === 'user_change' && f.user?.id === leaver.user_id,
+    );
+    assert.equal(change.user.deleted, true);
+
+    const again = await server.api('rtm.connect', leaver.token);
+    assert.equal(again.error, 'account_inactive');
+    const owners = await server.api('admin.users.remove', owner.token, { user_id: owner.user_id });
+    assert.equal(owners.error, 'cannot_remove_self');
+    await watcher.close();
+  });
+});

@@ -106,6 +106,11 @@ std::optional<chat::Team> SqliteTx::find_team_by_domain(const std::string& domai
     return read_team(query);
 }
 
+bool SqliteTx::has_teams() {
+    auto& query = statement("SELECT 1 FROM teams LIMIT 1");
+    return query.executeStep();
+}
+
 std::optional<chat::User> SqliteTx::find_user(const std::string& user_id) {
     static const std::string sql =
         std::string("SELECT ") + kUserColumns + " FROM users WHERE id = ?";

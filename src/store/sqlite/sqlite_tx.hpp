@@ -51,6 +51,7 @@ class SqliteTx final : public StoreWriter {
     // StoreReader: accounts (sqlite_accounts.cpp).
     std::optional<chat::Team> find_team(const std::string& team_id) override;
     std::optional<chat::Team> find_team_by_domain(const std::string& domain) override;
+    bool has_teams() override;
     std::optional<chat::User> find_user(const std::string& user_id) override;
     std::optional<chat::User> find_user_by_email(const std::string& team_id,
                                                  const std::string& email) override;
