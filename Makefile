@@ -32,6 +32,7 @@ format-check:
 
 bench: build
 	@bench/run.sh
+	@bench/realtime.sh
 
 clean:
 	rm -rf build

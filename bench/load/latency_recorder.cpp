@@ -34,6 +34,7 @@ LatencySummary LatencyRecorder::summarize() {
     summary.p50_ms = to_ms(percentile(samples_ns_, 0.50));
     summary.p90_ms = to_ms(percentile(samples_ns_, 0.90));
     summary.p99_ms = to_ms(percentile(samples_ns_, 0.99));
+    summary.p999_ms = to_ms(percentile(samples_ns_, 0.999));
     summary.max_ms = to_ms(samples_ns_.back());
     return summary;
 }

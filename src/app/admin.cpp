@@ -7,6 +7,7 @@
 #include <iostream>
 
 #include "api/render.hpp"
+#include "app/admin_seed.hpp"
 #include "app/config.hpp"
 #include "auth/signin_throttle.hpp"
 #include "chat/accounts.hpp"
@@ -177,6 +178,8 @@ void add_admin_commands(CLI::App& admin, AdminOptions& options) {
     channel->add_option("--name", options.name, "Channel name")->required();
     channel->add_option("--creator", options.creator, "User id of the creator")->required();
     channel->add_flag("--private", options.is_private, "Make it a private channel");
+
+    add_seed_command(admin, options);
 }
 
 int run_admin(CLI::App& admin, const AdminOptions& options) {
@@ -197,6 +200,8 @@ int run_admin(CLI::App& admin, const AdminOptions& options) {
         return report(options, list_users(*store, options));
     if (ran("create-channel"))
         return report(options, create_channel(*store, options));
+    if (ran("seed"))
+        return report(options, seed(*store, accounts, options));
     if (ran("reset-password")) {
         Status reset = accounts.reset_password(options.user, options.password);
         return report(options, reset ? Result<Json>(Json::object()) : Result<Json>(reset.error()));

@@ -4,6 +4,8 @@
 // nothing: create-workspace and create-user print team_id, user_id and a usable token.
 #pragma once
 
+#include <cstddef>
+#include <optional>
 #include <string>
 
 namespace CLI {
@@ -23,6 +25,12 @@ struct AdminOptions {
     std::string role = "member";
     std::string creator;
     bool is_private = false;
+
+    // admin seed (admin_seed.hpp).
+    std::string seed_prefix = "seed";
+    size_t seed_users = 0;
+    size_t seed_channels = 0;
+    std::optional<size_t> seed_members_per_channel;  // Default: every seeded user.
 };
 
 void add_admin_commands(CLI::App& admin, AdminOptions& options);

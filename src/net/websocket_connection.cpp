@@ -332,10 +332,22 @@ void WebSocketConnectionImpl::write_next() {
     if (write_in_flight_ || close_frame_started_ || finished_) {
         return;
     }
-    if (batch_next_ == batch_.size() && !take_next_batch()) {
-        report_frames_sent();
-        try_send_close_frame();
-        return;
+    if (batch_next_ == batch_.size()) {
+        WebSocketTransport& transport = stream_->next_layer();
+        transport.end_combining();
+        if (transport.has_combined_bytes()) {
+            flush_combined();
+            return;
+        }
+        if (!take_next_batch()) {
+            report_frames_sent();
+            try_send_close_frame();
+            return;
+        }
+        // A lone frame goes straight out; several share one system call (see the transport).
+        if (batch_.size() > 1) {
+            transport.begin_combining();
+        }
     }
 
     const SharedFrame& frame = batch_[batch_next_++];
@@ -372,21 +384,38 @@ void WebSocketConnectionImpl::on_write(const ErrorCode& ec) {
     }
 
     if (ec) {
-        {
-            std::lock_guard lock(mutex_);
-            accepting_ = false;
-        }
-        discard_unsent();
-        if (!close_in_flight_) {
-            abort_socket();
-        }
-        maybe_finish();
+        on_write_failed();
         return;
     }
 
     ++frames_sent_;
     ++frames_sent_unreported_;
     write_next();
+}
+
+// Counts as a write in flight: no close frame and no finish until the bytes are out.
+void WebSocketConnectionImpl::flush_combined() {
+    write_in_flight_ = true;
+    stream_->next_layer().async_flush([self = shared_from_this()](const ErrorCode& ec) {
+        self->write_in_flight_ = false;
+        if (ec) {
+            self->on_write_failed();
+            return;
+        }
+        self->write_next();
+    });
+}
+
+void WebSocketConnectionImpl::on_write_failed() {
+    {
+        std::lock_guard lock(mutex_);
+        accepting_ = false;
+    }
+    discard_unsent();
+    if (!close_in_flight_) {
+        abort_socket();
+    }
+    maybe_finish();
 }
 
 void WebSocketConnectionImpl::discard_unsent() {

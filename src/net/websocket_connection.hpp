@@ -98,6 +98,8 @@ class WebSocketConnectionImpl final : public WebSocketConnection,
     void write_next();
     bool take_next_batch();
     void on_write(const ErrorCode& ec);
+    void flush_combined();
+    void on_write_failed();
     void begin_close(uint16_t code, std::string reason, Clock::time_point deadline,
                      bool discard_unsent);
     void try_send_close_frame();

@@ -13,6 +13,7 @@
 
 #include <boost/asio/basic_stream_socket.hpp>
 #include <boost/asio/basic_waitable_timer.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/core/bind_handler.hpp>
 #include <boost/beast/core/role.hpp>
 #include <boost/beast/websocket/rfc6455.hpp>
@@ -45,6 +46,16 @@ ErrorCode rebind_to_strand(asio::ip::tcp::socket& socket, std::optional<StrandSo
 // flat_buffer in the stream; with a read always pending, each idle connection would pay for
 // both (about 140 bytes). Here a read passes its handler straight to the socket once the
 // early bytes are used up, and the early bytes cost one pointer until then.
+//
+// It also combines writes. Beast writes each WebSocket message with its own system call, and
+// the fan-out benchmark found one sendmsg per delivered frame to be two thirds of the
+// server's CPU (docs/benchmarks.md). Between begin_combining() and end_combining() every
+// write Beast makes is appended to a buffer and completes at once; async_flush() then sends
+// the whole buffer with one write. Beast's own frames (pongs, pings, the close frame) also
+// pass through here, so they can never interleave with a combined write: while a flush is in
+// flight they are appended too, and the connection flushes again (has_combined_bytes()).
+// Asio offers no write-combining stream, and Beast's flat_stream only merges the buffers of
+// a single write.
 class WebSocketTransport {
   public:
     using executor_type = Strand;
@@ -83,12 +94,54 @@ class WebSocketTransport {
 
     template <class ConstBuffers, class WriteToken>
     auto async_write_some(const ConstBuffers& buffers, WriteToken&& token) {
-        return socket_.async_write_some(buffers, std::forward<WriteToken>(token));
+        return asio::async_initiate<WriteToken, void(ErrorCode, size_t)>(
+            [this](auto handler, const ConstBuffers& from) {
+                if (!combining_ && !flushing_) {
+                    socket_.async_write_some(from, std::move(handler));
+                    return;
+                }
+
+                if (!combined_) {
+                    combined_ = std::make_unique<std::string>();
+                }
+                const size_t bytes = asio::buffer_size(from);
+                const size_t offset = combined_->size();
+                combined_->resize(offset + bytes);
+                asio::buffer_copy(asio::buffer(combined_->data() + offset, bytes), from);
+                asio::post(socket_.get_executor(),
+                           beast::bind_front_handler(std::move(handler), ErrorCode(), bytes));
+            },
+            token, buffers);
+    }
+
+    // On the strand, with no flush in flight.
+    void begin_combining() noexcept { combining_ = true; }
+    void end_combining() noexcept { combining_ = false; }
+    bool has_combined_bytes() const noexcept { return combined_ && !combined_->empty(); }
+
+    // Writes everything combined so far in one operation. The handler must keep the
+    // connection (and so this transport) alive; call only when has_combined_bytes().
+    template <class FlushHandler>
+    void async_flush(FlushHandler&& handler) {
+        flushing_ = true;
+        in_flight_ = std::move(combined_);
+        asio::async_write(socket_, asio::buffer(*in_flight_),
+                          [this, handler = std::forward<FlushHandler>(handler)](const ErrorCode& ec,
+                                                                                size_t) mutable {
+                              flushing_ = false;
+                              in_flight_.reset();
+                              handler(ec);
+                          });
     }
 
   private:
     StrandSocket socket_;
     std::unique_ptr<std::string> early_bytes_;  // Null once read, or if there were none.
+    // Null whenever nothing is combined, so an idle connection pays two pointers.
+    std::unique_ptr<std::string> combined_;
+    std::unique_ptr<std::string> in_flight_;
+    bool combining_ = false;
+    bool flushing_ = false;
 };
 
 // permessage-deflate is compiled out (`false`): it would cost tens of kilobytes of zlib state
