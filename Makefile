@@ -19,6 +19,8 @@ test: build
 build: setup
 	@[ -f $(BUILD_DIR)/build.ninja ] || cmake --preset $(PRESET) > /dev/null
 	cmake --build --preset $(PRESET)
+	@scripts/setup-node.sh
+	@scripts/build-web.sh
 
 setup:
 	@scripts/setup.sh
@@ -26,6 +28,7 @@ setup:
 format:
 	@clang-format -i $$(git ls-files '*.cpp' '*.hpp')
 	@cd tests && node_modules/.bin/prettier --write --log-level warn "**/*.mjs"
+	@cd web && node_modules/.bin/prettier --write --log-level warn .
 
 format-check:
 	@scripts/format-check.sh
@@ -33,6 +36,7 @@ format-check:
 bench: build
 	@bench/run.sh
 	@bench/realtime.sh
+	@bench/web.sh
 
 clean:
 	rm -rf build

@@ -17,3 +17,11 @@ if [[ -x tests/node_modules/.bin/prettier ]]; then
     exit 1
   fi
 fi
+
+# The web client (TypeScript, CSS, its tests) is formatted by prettier too (web/.prettierrc.json).
+if [[ -x web/node_modules/.bin/prettier ]]; then
+  if ! (cd web && node_modules/.bin/prettier --check --log-level warn .); then
+    echo "format-check: run 'make format' (or 'cd web && npm run format')"
+    exit 1
+  fi
+fi

@@ -8,6 +8,7 @@ packages=(
   libboost-dev libsqlite3-dev libsodium-dev libspdlog-dev libfmt-dev nlohmann-json3-dev
   libcli11-dev libtomlplusplus-dev libsqlitecpp-dev libgtest-dev libgmock-dev
   nodejs npm
+  chromium fonts-noto-color-emoji
 )
 
 missing=()

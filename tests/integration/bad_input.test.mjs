@@ -194,7 +194,9 @@ test('huge headers get 431, malformed HTTP gets 400', async () => {
 
 test('other HTTP methods and paths', async () => {
   assert.equal((await server.raw('/api/api.test', { method: 'PUT', body: 'x' })).status, 405);
-  assert.equal((await server.raw('/nowhere', { method: 'GET' })).status, 404);
+  // Extensionless paths are the web client's routes (web_serving.test.mjs); files are not.
+  assert.equal((await server.raw('/nowhere.js', { method: 'GET' })).status, 404);
+  assert.equal((await server.raw('/nowhere', { method: 'POST', body: 'x' })).status, 404);
   assert.equal((await server.raw('/healthz', { method: 'GET' })).status, 200);
   const metrics = await server.raw('/metrics', { method: 'GET' });
   assert.match(

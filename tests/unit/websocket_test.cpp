@@ -731,6 +731,49 @@ TEST(WebSocket, TenThousandFramesFromOneThreadArriveInOrder) {
     }
 }
 
+// Queued frames go out in combined writes (websocket_stream.hpp); Beast's pongs share that
+// path and must arrive whole, between frames, never inside one.
+TEST(WebSocket, PongsInterleaveCleanlyWithCombinedWrites) {
+    SessionLog log;
+    WebSocketOptions ws_options;
+    ws_options.max_queued_frames = 20'000;
+    auto server = start_server(log, ws_options);
+    Client client(server->port());
+    ASSERT_EQ(client.handshake("/ws?name=combined"), 101u);
+    auto server_side = log.connection("combined");
+    ASSERT_TRUE(server_side);
+    int pongs = 0;
+    client.stream().control_callback([&pongs](websocket::frame_type kind, beast::string_view) {
+        if (kind == websocket::frame_type::pong) {
+            ++pongs;
+        }
+    });
+
+    constexpr int kFrames = 5'000;
+    constexpr int kPingEvery = 250;
+    const std::string padding(200, 'x');
+    std::thread sender([&] {
+        for (int i = 0; i < kFrames; ++i) {
+            server_side->send(frame_of(std::to_string(i) + padding));
+        }
+    });
+    int pings = 0;
+    for (int i = 0; i < kFrames; ++i) {
+        const auto frame = client.read();
+        ASSERT_TRUE(frame.has_value()) << "frame " << i;
+        ASSERT_EQ(*frame, std::to_string(i) + padding);
+        if (i % kPingEvery == 0) {
+            client.stream().ping({});
+            ++pings;
+        }
+    }
+    sender.join();
+
+    ASSERT_TRUE(server_side->send(frame_of("end")));
+    EXPECT_EQ(client.read(), "end");
+    EXPECT_EQ(pongs, pings);
+}
+
 TEST(WebSocket, SendFromSeveralThreadsAtOnce) {
     SessionLog log;
     WebSocketOptions ws_options;
