@@ -56,44 +56,15 @@ done
 ulimit -n "$(ulimit -Hn)"
 mkdir -p "$DATA_ROOT"
 
-server_pid=""
-data_dir=""
+# shellcheck source=bench/lib.sh
+source "$ROOT/bench/lib.sh"
 template=""
-cleanup() {
-  if [[ -n $server_pid ]]; then
-    kill -TERM "$server_pid" 2>/dev/null || true
-    wait "$server_pid" 2>/dev/null || true
-    server_pid=""
-  fi
-  if [[ -n $data_dir ]]; then
-    rm -rf "$data_dir"
-    data_dir=""
-  fi
-}
 cleanup_all() {
-  cleanup
+  stop_server_and_clean
   [[ -z $template ]] || rm -rf "$template"
 }
 trap cleanup_all EXIT
 trap 'exit 130' INT TERM
-
-json_field() {
-  sed -n "s/.*\"$1\":\"\([^\"]*\)\".*/\1/p" <<<"$2"
-}
-
-# Median of the numbers on stdin, one per line.
-median() {
-  sort -g | awk '{ values[NR] = $1 } END {
-    if (NR == 0) { print "nan"; exit }
-    if (NR % 2) { print values[(NR + 1) / 2] }
-    else { print (values[NR / 2] + values[NR / 2 + 1]) / 2 }
-  }'
-}
-
-# The value of `key` in a key=value line.
-field() {
-  tr ' ' '\n' <<<"$2" | sed -n "s/^$1=//p"
-}
 
 # The largest idle count decides how many users to seed: one socket per user, as in use.
 largest_idle=$(tr ',' '\n' <<<"$IDLE_COUNTS" | sort -n | tail -1)
@@ -148,7 +119,7 @@ fanout_once() {
     --drain-seconds "$DRAIN_SECONDS" \
     --threads "$THREADS" --server-pid "$server_pid") ||
     echo "bench: fan-out run at rate=$rate is not valid (closes or errors)" >&2
-  cleanup
+  stop_server_and_clean
 }
 
 echo "bench: $(nproc) cores, open-file limit $(ulimit -n), sync=$SYNC, data in $DATA_ROOT," \
@@ -161,7 +132,7 @@ start_server
 timeout 600 "$BENCH_DIR/rtm_idle" --url "http://127.0.0.1:$port" \
   --tokens-file "$template/tokens-all" --server-pid "$server_pid" --counts "$IDLE_COUNTS" \
   --source-addresses "$SOURCES" || echo "bench: idle run incomplete" >&2
-cleanup
+stop_server_and_clean
 
 declare -A medians
 configurations=()

@@ -39,26 +39,10 @@ if [[ $(stat -f -c %T "$DATA_ROOT") == tmpfs ]]; then
   echo "bench: warning: $DATA_ROOT is on tmpfs, where fsync is free; sync=full figures mean nothing" >&2
 fi
 
-server_pid=""
-data_dir=""
-cleanup() {
-  if [[ -n $server_pid ]]; then
-    kill -TERM "$server_pid" 2>/dev/null || true
-    wait "$server_pid" 2>/dev/null || true
-    server_pid=""
-  fi
-  if [[ -n $data_dir ]]; then
-    rm -rf "$data_dir"
-    data_dir=""
-  fi
-}
-trap cleanup EXIT
+# shellcheck source=bench/lib.sh
+source "$ROOT/bench/lib.sh"
+trap stop_server_and_clean EXIT
 trap 'exit 130' INT TERM
-
-# The value of a string field in the admin CLI's one-line JSON output.
-json_field() {
-  sed -n "s/.*\"$1\":\"\([^\"]*\)\".*/\1/p" <<<"$2"
-}
 
 # CPU seconds (user + system) a process has used so far, from /proc.
 process_cpu_seconds() {
@@ -86,14 +70,6 @@ commit_figures() {
       printf "jobs_per_commit=%.1f commit_ms=%.2f writer_busy_pct=%.0f", (commits > 0 ? jobs / commits : 0),
         (commits > 0 ? 1000 * busy / commits : 0), (run > 0 ? 100 * busy / run : 0)
     }' <<<"$metrics"
-}
-
-# Median of the numbers on stdin, one per line.
-median() {
-  sort -g | awk '{ values[NR] = $1 } END {
-    if (NR == 0) { print "nan"; exit }
-    if (NR % 2) { print values[(NR + 1) / 2] } else { print (values[NR / 2] + values[NR / 2 + 1]) / 2 }
-  }'
 }
 
 # Runs the generator once against a fresh server. Sets result_line to the generator's
@@ -134,14 +110,9 @@ run_once() {
   local metrics run_seconds
   metrics=$(fetch_metrics "$(cat "$data_dir/port")" || true)
   run_seconds=$(awk -v a="$started" -v b="$finished" 'BEGIN { printf "%.2f", b - a }')
-  cleanup
+  stop_server_and_clean
   result_line="$result server_cpu_s=$(awk -v a="$cpu_before" -v b="$cpu_after" 'BEGIN { printf "%.2f", b - a }')"
   result_line+=" run_s=$run_seconds $(commit_figures "$metrics" "$run_seconds")"
-}
-
-# The value of `key` in a key=value line.
-field() {
-  tr ' ' '\n' <<<"$2" | sed -n "s/^$1=//p"
 }
 
 # Other work on the machine skews every figure here; the load average is printed so a noisy

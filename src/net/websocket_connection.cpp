@@ -243,18 +243,7 @@ void WebSocketConnectionImpl::end_reading(const ErrorCode& ec) {
     message_.shrink_to_fit();
 
     // Nothing more can be sent once reading has ended: the peer closed, failed or timed out.
-    {
-        std::lock_guard lock(mutex_);
-        accepting_ = false;
-    }
-    discard_unsent();
-
-    // Usually Beast has closed the socket already; this ends a write stuck on a dead peer.
-    // A close handshake under way ends on its own (and is bounded by Beast's timer).
-    if (!close_in_flight_) {
-        abort_socket();
-    }
-    maybe_finish();
+    stop_sending();
 }
 
 // ---- Writing -------------------------------------------------------------------------------
@@ -384,7 +373,7 @@ void WebSocketConnectionImpl::on_write(const ErrorCode& ec) {
     }
 
     if (ec) {
-        on_write_failed();
+        stop_sending();
         return;
     }
 
@@ -399,19 +388,23 @@ void WebSocketConnectionImpl::flush_combined() {
     stream_->next_layer().async_flush([self = shared_from_this()](const ErrorCode& ec) {
         self->write_in_flight_ = false;
         if (ec) {
-            self->on_write_failed();
+            self->stop_sending();
             return;
         }
         self->write_next();
     });
 }
 
-void WebSocketConnectionImpl::on_write_failed() {
+// After reading ended or a write failed: drop what is queued and end the connection.
+void WebSocketConnectionImpl::stop_sending() {
     {
         std::lock_guard lock(mutex_);
         accepting_ = false;
     }
     discard_unsent();
+
+    // Usually Beast has closed the socket already; this ends a write stuck on a dead peer.
+    // A close handshake under way ends on its own (and is bounded by Beast's timer).
     if (!close_in_flight_) {
         abort_socket();
     }

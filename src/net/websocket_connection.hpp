@@ -99,7 +99,7 @@ class WebSocketConnectionImpl final : public WebSocketConnection,
     bool take_next_batch();
     void on_write(const ErrorCode& ec);
     void flush_combined();
-    void on_write_failed();
+    void stop_sending();
     void begin_close(uint16_t code, std::string reason, Clock::time_point deadline,
                      bool discard_unsent);
     void try_send_close_frame();
