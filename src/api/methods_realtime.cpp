@@ -31,8 +31,8 @@ Result<Json> rtm_connect(Call& call) {
         return make_error("invalid_cursor");
     }
     const Caller& who = call.who();
-    std::string ticket =
-        call.services.tickets.issue(realtime::Ticket{who.user.id, who.team.id, resume_cursor});
+    std::string ticket = call.services.tickets.issue(
+        realtime::Ticket{who.user.id, who.team.id, resume_cursor, call.args.flag("presence_sub")});
     return Json{
         {"url", websocket_base(call.services.public_url.get()) + std::string(kGatewayPath) +
                     "?ticket=" + ticket},

@@ -39,7 +39,7 @@ std::shared_ptr<net::WebSocketSession> Gateway::accept(const net::HttpRequest& r
         return nullptr;
     }
     return std::make_shared<RtmSession>(context_, std::move(*user), std::move(*team),
-                                        std::move(ticket->resume_cursor));
+                                        std::move(ticket->resume_cursor), ticket->presence_sub);
 }
 
 }  // namespace parley::realtime

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <iterator>
 
 #include "common/json_value.hpp"
 #include "common/metrics.hpp"
@@ -78,6 +79,23 @@ bool is_leave_type(const std::string& type) {
     return type == "member_left_channel" || type == "channel_left" || type == "group_left";
 }
 
+// {"type":"presence_change","presence":state,"users":[...]} ("user" too when there is one),
+// or null for no users.
+net::SharedFrame presence_frame(const std::vector<std::string>& users, const char* state,
+                                const std::string& cursor) {
+    if (users.empty()) {
+        return nullptr;
+    }
+    Json payload = {{"type", "presence_change"},
+                    {"presence", state},
+                    {"users", users},
+                    {"resume_cursor", cursor}};
+    if (users.size() == 1) {
+        payload["user"] = users.front();
+    }
+    return std::make_shared<const std::string>(payload.dump());
+}
+
 // The user a user_change event deactivates, or empty.
 std::string deactivated_user(const store::StoredEvent& event) {
     if (event.type != "user_change") {
@@ -108,6 +126,10 @@ struct Hub::SessionState {
     bool live = false;
     int64_t snapshot_seq = 0;
     std::vector<std::shared_ptr<const Prepared>> buffer;  // Until live.
+    // Null: hears presence_change for the whole workspace. Otherwise only for these users
+    // (presence_sub), and `presence_asked` are owed their current state once live.
+    std::unique_ptr<std::unordered_set<std::string>> presence_subscription;
+    std::vector<std::string> presence_asked;
 };
 
 bool Hub::team_event_visible(const SessionState& session, const store::StoredEvent& event) {
@@ -170,6 +192,11 @@ void Hub::detach(std::shared_ptr<Subscriber> subscriber) {
 
 void Hub::typing(std::shared_ptr<Subscriber> subscriber, std::string conversation_id) {
     enqueue(Typing{std::move(subscriber), std::move(conversation_id)});
+}
+
+void Hub::query_presence(std::shared_ptr<Subscriber> subscriber, std::vector<std::string> user_ids,
+                         bool subscribe) {
+    enqueue(PresenceQuery{std::move(subscriber), std::move(user_ids), subscribe});
 }
 
 void Hub::set_manual_away(const std::string& team_id, const std::string& user_id, bool away) {
@@ -379,6 +406,9 @@ void Hub::handle(Attach& command) {
     Subscriber* key = command.subscriber.get();
     auto state = std::make_unique<SessionState>();
     state->subscriber = command.subscriber;
+    if (command.subscriber->presence_by_subscription()) {
+        state->presence_subscription = std::make_unique<std::unordered_set<std::string>>();
+    }
     SessionState* session = state.get();
     sessions_[key] = std::move(state);
     by_team_[command.subscriber->team_id()].push_back(session);
@@ -412,6 +442,53 @@ void Hub::handle(GoLive& command) {
     session.live = true;
     for (const auto& conversation_id : session.conversations) {
         by_conversation_[conversation_id].push_back(&session);
+    }
+    send_presence_snapshot(session);
+}
+
+void Hub::handle(PresenceQuery& command) {
+    auto found = sessions_.find(command.subscriber.get());
+    if (found == sessions_.end()) {
+        return;
+    }
+    SessionState& session = *found->second;
+    if (command.subscribe) {
+        session.presence_subscription = std::make_unique<std::unordered_set<std::string>>(
+            command.user_ids.begin(), command.user_ids.end());
+    }
+    session.presence_asked.insert(session.presence_asked.end(), command.user_ids.begin(),
+                                  command.user_ids.end());
+    // Before go_live the answer waits: its frames carry the newest cursor, which must not
+    // reach a client still being replayed older events.
+    if (session.live) {
+        send_presence_snapshot(session);
+    }
+}
+
+// The current presence of the users the session asked about. A user of another workspace,
+// or one never connected, is "away": the answer tells nothing about other workspaces.
+void Hub::send_presence_snapshot(SessionState& session) {
+    std::vector<std::string> active;
+    std::vector<std::string> away;
+    const std::string& team_id = session.subscriber->team_id();
+    for (auto& user_id : session.presence_asked) {
+        auto found = presence_.find(user_id);
+        bool is_active = found != presence_.end() && found->second.team_id == team_id &&
+                         found->second.published_active;
+        (is_active ? active : away).push_back(std::move(user_id));
+    }
+    session.presence_asked.clear();
+    session.presence_asked.shrink_to_fit();
+    send_presence(session, active, away);
+}
+
+void Hub::send_presence(SessionState& session, const std::vector<std::string>& active,
+                        const std::vector<std::string>& away) {
+    const std::string cursor = cursor_for(last_seq_);
+    for (auto [users, state] : {std::pair{&active, "active"}, {&away, "away"}}) {
+        if (auto frame = presence_frame(*users, state, cursor)) {
+            send(session, frame);
+        }
     }
 }
 
@@ -530,7 +607,8 @@ void Hub::flush_presence(Clock::time_point now) {
     }
     next_flush_ = now + options_.presence_flush;
 
-    std::unordered_map<std::string, std::pair<Json, Json>> changes;  // team -> (active, away)
+    using Users = std::vector<std::string>;
+    std::unordered_map<std::string, std::pair<Users, Users>> changes;  // team -> (active, away)
     std::vector<std::string> still_pending;
     for (const auto& user_id : presence_dirty_) {
         UserPresence& presence = presence_[user_id];
@@ -556,26 +634,39 @@ void Hub::flush_presence(Clock::time_point now) {
 
     for (auto& [team_id, lists] : changes) {
         auto team = by_team_.find(team_id);
-        if (team == by_team_.end()) {
+        if (team != by_team_.end()) {
+            publish_presence(team->second, lists.first, lists.second);
+        }
+    }
+}
+
+// Whole-workspace listeners share one frame per state; a subscribed socket gets its own,
+// naming only the users it asked for, and nothing when none of them changed.
+void Hub::publish_presence(const std::vector<SessionState*>& sessions,
+                           const std::vector<std::string>& active,
+                           const std::vector<std::string>& away) {
+    const std::string cursor = cursor_for(last_seq_);
+    net::SharedFrame active_frame = presence_frame(active, "active", cursor);
+    net::SharedFrame away_frame = presence_frame(away, "away", cursor);
+    for (SessionState* session : sessions) {
+        if (!session->live) {
             continue;
         }
-        for (auto [users, state] : {std::pair{&lists.first, "active"}, {&lists.second, "away"}}) {
-            if (users->is_null() || users->empty()) {
-                continue;
-            }
-            Json payload = {{"type", "presence_change"},
-                            {"presence", state},
-                            {"users", *users},
-                            {"resume_cursor", cursor_for(last_seq_)}};
-            if (users->size() == 1) {
-                payload["user"] = (*users)[0];
-            }
-            auto frame = std::make_shared<const std::string>(payload.dump());
-            for (SessionState* session : team->second) {
-                if (session->live)
-                    send(*session, frame);
-            }
+        if (!session->presence_subscription) {
+            if (active_frame)
+                send(*session, active_frame);
+            if (away_frame)
+                send(*session, away_frame);
+            continue;
         }
+        const auto& wanted = *session->presence_subscription;
+        auto subscribed = [&wanted](const std::vector<std::string>& users) {
+            std::vector<std::string> kept;
+            std::copy_if(users.begin(), users.end(), std::back_inserter(kept),
+                         [&wanted](const std::string& id) { return wanted.count(id) > 0; });
+            return kept;
+        };
+        send_presence(*session, subscribed(active), subscribed(away));
     }
 }
 

@@ -41,6 +41,9 @@ class Subscriber {
     virtual bool is_guest() const = 0;
     // Non-blocking; false when the socket is closing (its session will detach).
     virtual bool deliver(const net::SharedFrame& frame) = 0;
+    // True when the socket asked (rtm.connect presence_sub=true) to hear presence_change only
+    // for the users it names in presence_sub frames, instead of for its whole workspace.
+    virtual bool presence_by_subscription() const = 0;
     // Non-blocking: sends what is queued, then closes the socket with `code`.
     virtual void disconnect(uint16_t code, std::string reason) = 0;
 };
@@ -79,6 +82,11 @@ class Hub {
     // subscriber belongs to it, at most once per typing_interval.
     void typing(std::shared_ptr<Subscriber> subscriber, std::string conversation_id);
 
+    // Sends the subscriber the current presence of `user_ids` (presence_change frames, once
+    // it is live); with `subscribe`, they also become the only users whose changes it hears.
+    void query_presence(std::shared_ptr<Subscriber> subscriber, std::vector<std::string> user_ids,
+                        bool subscribe);
+
     void set_manual_away(const std::string& team_id, const std::string& user_id, bool away);
     PresenceState presence(const std::string& user_id) const;
 
@@ -111,6 +119,11 @@ class Hub {
         std::shared_ptr<Subscriber> subscriber;
         std::string conversation_id;
     };
+    struct PresenceQuery {
+        std::shared_ptr<Subscriber> subscriber;
+        std::vector<std::string> user_ids;
+        bool subscribe;
+    };
     struct ManualAway {
         std::string team_id;
         std::string user_id;
@@ -119,7 +132,8 @@ class Hub {
     struct Goodbye {
         std::shared_ptr<std::promise<void>> done;
     };
-    using Command = std::variant<Publish, Attach, GoLive, Detach, Typing, ManualAway, Goodbye>;
+    using Command =
+        std::variant<Publish, Attach, GoLive, Detach, Typing, PresenceQuery, ManualAway, Goodbye>;
 
     void enqueue(Command command);
     void run();
@@ -128,6 +142,7 @@ class Hub {
     void handle(GoLive& command);
     void handle(Detach& command);
     void handle(Typing& command);
+    void handle(PresenceQuery& command);
     void handle(ManualAway& command);
     void handle(Goodbye& command);
 
@@ -143,6 +158,12 @@ class Hub {
 
     void note_presence(const std::string& team_id, const std::string& user_id);
     void flush_presence(std::chrono::steady_clock::time_point now);
+    void publish_presence(const std::vector<SessionState*>& sessions,
+                          const std::vector<std::string>& active,
+                          const std::vector<std::string>& away);
+    void send_presence(SessionState& session, const std::vector<std::string>& active,
+                       const std::vector<std::string>& away);
+    void send_presence_snapshot(SessionState& session);
     std::chrono::steady_clock::time_point next_wakeup() const;
     void update_presence_view(const std::string& user_id);
 

@@ -16,6 +16,8 @@ namespace parley::realtime {
 namespace {
 
 constexpr size_t kMembershipPage = 1000;
+// Slack's clients subscribe to the people on screen; a few thousand is already generous.
+constexpr size_t kMaxPresenceIds = 5000;
 
 // Slack's RTM error codes are small integers with a message; clients key on the message.
 Json error_reply(const Json& id, std::string_view error) {
@@ -49,11 +51,12 @@ struct RtmSession::Snapshot {
 };
 
 RtmSession::RtmSession(RtmContext& context, chat::User user, chat::Team team,
-                       std::string resume_cursor)
+                       std::string resume_cursor, bool presence_by_subscription)
     : context_(context),
       user_(std::move(user)),
       team_(std::move(team)),
-      resume_cursor_(std::move(resume_cursor)) {}
+      resume_cursor_(std::move(resume_cursor)),
+      presence_by_subscription_(presence_by_subscription) {}
 
 bool RtmSession::deliver(const net::SharedFrame& frame) {
     return connection_->send(frame);
@@ -203,11 +206,35 @@ void RtmSession::on_text(std::string_view text) {
     } else if (type == "message") {
         answer_message(frame);
     } else if (type == "presence_sub" || type == "presence_query") {
-        // Presence goes to every peer of the workspace already; nothing to subscribe to.
-        if (!id.is_null())
-            send_text(Json{{"ok", true}, {"reply_to", id}}.dump());
+        answer_presence_sub(frame);
     } else if (!id.is_null()) {
         send_text(error_reply(id, "unsupported_type").dump());
+    }
+}
+
+// Slack's presence_sub: {"type":"presence_sub","ids":[...]} replaces the users whose
+// presence_change this socket hears, and is answered with their current presence.
+// presence_query asks for the current presence without changing the subscription.
+void RtmSession::answer_presence_sub(const Json& frame) {
+    Json id = frame.contains("id") ? frame["id"] : Json();
+    const bool subscribe = frame.value("type", "") == "presence_sub";
+    if (!frame.contains("ids") || !frame["ids"].is_array() ||
+        frame["ids"].size() > kMaxPresenceIds) {
+        send_text(error_reply(id, "invalid_ids").dump());
+        return;
+    }
+    std::vector<std::string> ids;
+    for (const auto& user_id : frame["ids"]) {
+        if (!user_id.is_string()) {
+            send_text(error_reply(id, "invalid_ids").dump());
+            return;
+        }
+        ids.push_back(user_id.get<std::string>());
+    }
+
+    context_.hub.query_presence(shared_from_this(), std::move(ids), subscribe);
+    if (!id.is_null()) {
+        send_text(Json{{"ok", true}, {"reply_to", id}}.dump());
     }
 }
 

@@ -39,11 +39,13 @@ class RtmSession final : public net::WebSocketSession,
                          public Subscriber,
                          public std::enable_shared_from_this<RtmSession> {
   public:
-    RtmSession(RtmContext& context, chat::User user, chat::Team team, std::string resume_cursor);
+    RtmSession(RtmContext& context, chat::User user, chat::Team team, std::string resume_cursor,
+               bool presence_by_subscription);
 
     const std::string& user_id() const override { return user_.id; }
     const std::string& team_id() const override { return team_.id; }
     bool is_guest() const override { return user_.role == chat::Role::guest; }
+    bool presence_by_subscription() const override { return presence_by_subscription_; }
     bool deliver(const net::SharedFrame& frame) override;
     void disconnect(uint16_t code, std::string reason) override;
 
@@ -58,11 +60,13 @@ class RtmSession final : public net::WebSocketSession,
     void send_text(std::string text);
     bool replay(const std::vector<store::StoredEvent>& events);
     void answer_message(const nlohmann::json& frame);
+    void answer_presence_sub(const nlohmann::json& frame);
 
     RtmContext& context_;
     const chat::User user_;
     const chat::Team team_;
     const std::string resume_cursor_;
+    const bool presence_by_subscription_;
     // Set in on_open before the hub knows this session; read by the hub's thread after.
     std::shared_ptr<net::WebSocketConnection> connection_;
 };

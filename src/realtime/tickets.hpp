@@ -17,6 +17,7 @@ struct Ticket {
     std::string user_id;
     std::string team_id;
     std::string resume_cursor;  // As given to rtm.connect; empty: start from now.
+    bool presence_sub = false;  // rtm.connect presence_sub=true: presence only on request.
 };
 
 class TicketBook {

@@ -317,6 +317,61 @@ describe('presence', () => {
   });
 });
 
+describe('presence subscriptions', () => {
+  test('with presence_sub a socket hears only the users it subscribed to', async () => {
+    // Two people nobody has seen online yet: one subscribed to, one not.
+    const [watched, unwatched] = ['watched', 'unwatched'].map((name) =>
+      server.admin(
+        'create-user',
+        '--team',
+        owner.team_id,
+        '--email',
+        `${name}@acme.test`,
+        '--password',
+        'another long passphrase',
+      ),
+    );
+    const picky = await connect(owner, { presenceSub: true });
+    const everyone = await connect(bob);
+
+    const answer = picky.frames.length;
+    picky.send({ type: 'presence_sub', id: 7, ids: [watched.user_id] });
+    await picky.waitFor((f) => f.reply_to === 7 && f.ok === true, { from: answer });
+    const initial = await picky.waitFor(
+      (f) => f.type === 'presence_change' && f.users?.includes(watched.user_id),
+      { from: answer },
+    );
+    assert.equal(initial.presence, 'away');
+
+    const before = picky.frames.length;
+    const unwatchedSocket = await connect(unwatched);
+    await everyone.waitFor(
+      (f) => f.type === 'presence_change' && f.users?.includes(unwatched.user_id),
+    );
+    const watchedSocket = await connect(watched);
+    const watchedActive = await picky.waitFor(
+      (f) => f.type === 'presence_change' && f.presence === 'active',
+      { from: before },
+    );
+    assert.deepEqual(watchedActive.users, [watched.user_id]);
+    assert.equal(
+      picky.frames
+        .slice(before)
+        .some((f) => f.type === 'presence_change' && f.users?.includes(unwatched.user_id)),
+      false,
+      'nobody subscribed to unwatched',
+    );
+
+    const bad = picky.frames.length;
+    picky.send({ type: 'presence_sub', id: 8, ids: 'not a list' });
+    const refused = await picky.waitFor((f) => f.reply_to === 8, { from: bad });
+    assert.equal(refused.ok, false);
+    assert.equal(refused.error.msg, 'invalid_ids');
+
+    for (const socket of [picky, everyone, unwatchedSocket, watchedSocket]) await socket.close();
+  });
+});
+
 describe('ordering', () => {
   test("concurrent posters: every listener sees history's order", async () => {
     const channel = await newChannel(alice, 'rt-order', { members: [bob, carol, owner] });

@@ -12,13 +12,13 @@ export class RtmTestClient {
     this.closed = null;
   }
 
-  // Connects (optionally resuming) and resolves after the hello frame.
-  async connect({ resumeCursor } = {}) {
-    const connected = await this.server.api(
-      'rtm.connect',
-      this.token,
-      resumeCursor ? { resume_cursor: resumeCursor } : {},
-    );
+  // Connects (optionally resuming, optionally hearing presence only by presence_sub) and
+  // resolves after the hello frame.
+  async connect({ resumeCursor, presenceSub } = {}) {
+    const connected = await this.server.api('rtm.connect', this.token, {
+      resume_cursor: resumeCursor,
+      presence_sub: presenceSub ? 'true' : undefined,
+    });
     if (!connected.ok) throw new Error(`rtm.connect failed: ${connected.error}`);
     this.self = connected.self;
     this.frames = [];
