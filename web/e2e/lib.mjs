@@ -10,8 +10,9 @@ export const PASSWORD = 'a long enough passphrase';
 const CHROMIUM = process.env.PARLEY_CHROMIUM ?? '/usr/bin/chromium';
 const WAIT_MS = 10_000;
 
-export async function startServer() {
-  return new ParleyServer({ extraArgs: ['--web-root', WEB_ROOT] }).start();
+// `extraArgs` are more `parley serve` flags, e.g. a small `--max-replay-events`.
+export async function startServer(extraArgs = []) {
+  return new ParleyServer({ extraArgs: ['--web-root', WEB_ROOT, ...extraArgs] }).start();
 }
 
 // playwright-core starts the browser with a fresh temporary profile of its own every time.
@@ -32,10 +33,12 @@ export async function launchBrowser() {
   });
 }
 
-export async function newPage(browser, server) {
+// `options` go to browser.newContext, over the defaults (e.g. a viewport or a colour scheme).
+export async function newPage(browser, server, options = {}) {
   const context = await browser.newContext({
     baseURL: server.url,
     viewport: { width: 1280, height: 800 },
+    ...options,
   });
   const page = await context.newPage();
   page.setDefaultTimeout(WAIT_MS);

@@ -5,6 +5,7 @@ import { ApiClient, ApiError, NetworkError } from '../api/client';
 import { RealtimeSocket } from '../api/realtime';
 import type { BootResponse, Conversation, Message, RtmEvent, User } from '../api/types';
 import { threadKey, type PendingMessage } from './model';
+import { toTyped } from '../render/typed';
 import { parseRoute } from '../router';
 import {
   loadLastConversation,
@@ -194,9 +195,16 @@ export class Session {
     if (!conversation || message.user === state.self?.id) return;
     if (!conversation.is_im && !r.mentions(message.text ?? '', state.self?.id ?? '')) return;
     if (typeof Notification === 'undefined' || Notification.permission !== 'granted') return;
+    // A DM is titled by its sender alone ("ann in ann" says nothing); a channel keeps its #,
+    // as in the sidebar.
+    const sender = r.userName(state, message.user);
     const where = r.conversationName(state, conversation);
-    const title = `${r.userName(state, message.user)} in ${where}`;
-    new Notification(title, { body: message.text.slice(0, 200), tag: `${channel}/${message.ts}` });
+    let title = `${sender} in ${where}`;
+    if (conversation.is_im) title = sender;
+    else if (!conversation.is_mpim) title = `${sender} in #${where}`;
+    // A notification shows plain text: `<@U…>` and `&lt;` would reach the person raw.
+    const body = toTyped(message.text, (id) => state.users[id]?.name ?? id).slice(0, 200);
+    new Notification(title, { body, tag: `${channel}/${message.ts}` });
   }
 
   // After a gap the server could not replay: reload every loaded history and the counts.
