@@ -108,9 +108,17 @@ export class ParleyServer {
   }
 }
 
-// A workspace with an owner and `count` more members, all with tokens.
-export async function startWithTeam({ members = 2, guests = 0, extraArgs = [] } = {}) {
-  const server = await new ParleyServer({ extraArgs }).start();
+// A workspace made with the admin CLI on a running server: an owner and `members` more
+// members, then `guests` guests, all with tokens. Members are member0@acme.test, ...
+export function createTeam(
+  server,
+  {
+    members = 2,
+    guests = 0,
+    ownerPassword = 'correct horse battery staple',
+    memberPassword = 'another long passphrase',
+  } = {},
+) {
   const owner = server.admin(
     'create-workspace',
     '--name',
@@ -118,41 +126,29 @@ export async function startWithTeam({ members = 2, guests = 0, extraArgs = [] } 
     '--email',
     'owner@acme.test',
     '--password',
-    'correct horse battery staple',
+    ownerPassword,
   );
-  const people = [];
-  for (let i = 0; i < members; i++) {
-    people.push(
-      server.admin(
-        'create-user',
-        '--team',
-        owner.team_id,
-        '--email',
-        `member${i}@acme.test`,
-        '--name',
-        `member${i}`,
-        '--password',
-        'another long passphrase',
-      ),
+  const person = (kind, i, role) =>
+    server.admin(
+      'create-user',
+      '--team',
+      owner.team_id,
+      '--email',
+      `${kind}${i}@acme.test`,
+      '--name',
+      `${kind}${i}`,
+      '--password',
+      memberPassword,
+      '--role',
+      role,
     );
-  }
-  const guestList = [];
-  for (let i = 0; i < guests; i++) {
-    guestList.push(
-      server.admin(
-        'create-user',
-        '--team',
-        owner.team_id,
-        '--email',
-        `guest${i}@acme.test`,
-        '--name',
-        `guest${i}`,
-        '--password',
-        'another long passphrase',
-        '--role',
-        'guest',
-      ),
-    );
-  }
-  return { server, owner, members: people, guests: guestList };
+  const people = Array.from({ length: members }, (_, i) => person('member', i, 'member'));
+  const guestList = Array.from({ length: guests }, (_, i) => person('guest', i, 'guest'));
+  return { owner, members: people, guests: guestList };
+}
+
+// A started server with createTeam's workspace.
+export async function startWithTeam({ members = 2, guests = 0, extraArgs = [] } = {}) {
+  const server = await new ParleyServer({ extraArgs }).start();
+  return { server, ...createTeam(server, { members, guests }) };
 }

@@ -15,6 +15,7 @@ import {
   sidebarItem,
   startServer,
   waitForWorkspace,
+  closeWorkspace,
 } from './lib.mjs';
 
 let server;
@@ -25,11 +26,7 @@ before(async () => {
   browser = await launchBrowser();
 });
 
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-  server?.cleanup();
-});
+after(() => closeWorkspace({ server, browser }));
 
 test('two people chat live in a channel, a DM and a thread', async () => {
   const alice = await newPage(browser, server);

@@ -3,16 +3,15 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import {
-  launchBrowser,
-  makeTeam,
   messageWithText,
   newPage,
   openConversation,
   screenshot,
   send,
   signIn,
-  startServer,
   waitForWorkspace,
+  openWorkspace,
+  closeWorkspace,
 } from './lib.mjs';
 
 let server;
@@ -20,16 +19,10 @@ let browser;
 let team;
 
 before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-  team = makeTeam(server, 1);
+  ({ server, browser, team } = await openWorkspace());
 });
 
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-  server?.cleanup();
-});
+after(() => closeWorkspace({ server, browser }));
 
 test('suggestions, up-arrow edit, pins and permalinks', async () => {
   const { page, context } = await newPage(browser, server);

@@ -2,7 +2,7 @@
 // built client, and Debian's Chromium driven by playwright-core. Nothing is mocked.
 import { mkdirSync } from 'node:fs';
 import { chromium } from 'playwright-core';
-import { ParleyServer } from '../../tests/lib/server.mjs';
+import { ParleyServer, createTeam } from '../../tests/lib/server.mjs';
 
 export const WEB_ROOT = new URL('../dist/', import.meta.url).pathname;
 export const ARTIFACTS = new URL('./artifacts/', import.meta.url).pathname;
@@ -13,6 +13,21 @@ const WAIT_MS = 10_000;
 // `extraArgs` are more `parley serve` flags, e.g. a small `--max-replay-events`.
 export async function startServer(extraArgs = []) {
   return new ParleyServer({ extraArgs: ['--web-root', WEB_ROOT, ...extraArgs] }).start();
+}
+
+// The fixture most test files share: a server serving the client, a browser, and a
+// workspace with an owner and `members` members. Pair with closeWorkspace in `after`.
+export async function openWorkspace({ extraArgs = [], members = 1 } = {}) {
+  const server = await startServer(extraArgs);
+  const browser = await launchBrowser();
+  return { server, browser, team: makeTeam(server, members) };
+}
+
+// Safe on a partly opened fixture (a failed `before`).
+export async function closeWorkspace({ server, browser } = {}) {
+  await browser?.close();
+  await server?.stop();
+  server?.cleanup();
 }
 
 // playwright-core starts the browser with a fresh temporary profile of its own every time.
@@ -52,34 +67,15 @@ export async function screenshot(page, name) {
   await page.screenshot({ path: `${ARTIFACTS}${name}.png` });
 }
 
-// A workspace made with the admin CLI, with an owner and `count` members.
+// A workspace made with the admin CLI, with an owner and `count` members, all signing in
+// with PASSWORD.
 export function makeTeam(server, count = 1) {
-  const owner = server.admin(
-    'create-workspace',
-    '--name',
-    'Acme',
-    '--email',
-    'owner@acme.test',
-    '--password',
-    PASSWORD,
-  );
-  const people = [];
-  for (let i = 0; i < count; i++) {
-    people.push(
-      server.admin(
-        'create-user',
-        '--team',
-        owner.team_id,
-        '--email',
-        `member${i}@acme.test`,
-        '--name',
-        `member${i}`,
-        '--password',
-        PASSWORD,
-      ),
-    );
-  }
-  return { owner, people };
+  const { owner, members } = createTeam(server, {
+    members: count,
+    ownerPassword: PASSWORD,
+    memberPassword: PASSWORD,
+  });
+  return { owner, people: members };
 }
 
 export async function signIn(page, email) {

@@ -5,8 +5,6 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import {
-  launchBrowser,
-  makeTeam,
   messageWithText,
   newPage,
   openConversation,
@@ -15,8 +13,9 @@ import {
   shownTexts,
   sidebarItem,
   signIn,
-  startServer,
   waitForWorkspace,
+  openWorkspace,
+  closeWorkspace,
 } from './lib.mjs';
 
 // Small, so that a short outage already exceeds what the server replays (docs/realtime.md).
@@ -29,9 +28,9 @@ let random;
 let general;
 
 before(async () => {
-  server = await startServer(['--max-replay-events', String(kMaxReplayEvents)]);
-  browser = await launchBrowser();
-  team = makeTeam(server, 1);
+  ({ server, browser, team } = await openWorkspace({
+    extraArgs: ['--max-replay-events', String(kMaxReplayEvents)],
+  }));
   const created = await server.api('conversations.create', team.owner.token, { name: 'random' });
   random = created.channel.id;
   await server.api('conversations.invite', team.owner.token, {
@@ -42,11 +41,7 @@ before(async () => {
   general = list.channels.find((c) => c.is_general).id;
 });
 
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-  server?.cleanup();
-});
+after(() => closeWorkspace({ server, browser }));
 
 // Records every notification the page raises, in window.__notifications, while still
 // creating the real one: permission and requestPermission are the browser's own.

@@ -4,8 +4,6 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import {
-  launchBrowser,
-  makeTeam,
   messageWithText,
   newPage,
   openConversation,
@@ -13,7 +11,8 @@ import {
   send,
   shownTexts,
   signIn,
-  startServer,
+  openWorkspace,
+  closeWorkspace,
 } from './lib.mjs';
 
 let server;
@@ -21,16 +20,10 @@ let browser;
 let team;
 
 before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-  team = makeTeam(server, 1);
+  ({ server, browser, team } = await openWorkspace());
 });
 
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-  server?.cleanup();
-});
+after(() => closeWorkspace({ server, browser }));
 
 test('a page that goes offline shows every missed message once, in order', async () => {
   const owner = await newPage(browser, server);

@@ -3,16 +3,15 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import {
-  launchBrowser,
-  makeTeam,
   messageWithText,
   newPage,
   openConversation,
   screenshot,
   sidebarItem,
   signIn,
-  startServer,
   waitForWorkspace,
+  openWorkspace,
+  closeWorkspace,
 } from './lib.mjs';
 
 let server;
@@ -21,9 +20,7 @@ let team;
 let channel;
 
 before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-  team = makeTeam(server, 1);
+  ({ server, browser, team } = await openWorkspace());
   const created = await server.api('conversations.create', team.owner.token, { name: 'random' });
   channel = created.channel.id;
   await server.api('conversations.invite', team.owner.token, {
@@ -32,11 +29,7 @@ before(async () => {
   });
 });
 
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-  server?.cleanup();
-});
+after(() => closeWorkspace({ server, browser }));
 
 const badges = async (page, name) => {
   const item = sidebarItem(page, name);
