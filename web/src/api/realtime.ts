@@ -31,6 +31,10 @@ export class RealtimeSocket {
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
   private lastPongAt = 0;
   private nextPingId = 1;
+  // The people whose presence this client shows. The socket asks to hear presence for them
+  // only (rtm.connect presence_sub=true), not for the whole workspace, which in a big one
+  // would be a frame for every change of anyone's presence.
+  private presenceIds: string[] = [];
   private readonly onOnline = () => this.reconnectNow();
   private readonly onOffline = () => this.drop();
 
@@ -55,6 +59,17 @@ export class RealtimeSocket {
     this.closeSocket();
   }
 
+  // Replaces the people whose presence_change this socket hears; the server answers with
+  // their current presence. Sent again after every reconnection.
+  subscribePresence(ids: string[]) {
+    this.presenceIds = ids;
+    this.sendPresenceSubscription();
+  }
+
+  private sendPresenceSubscription() {
+    if (this.presenceIds.length) this.send({ type: 'presence_sub', ids: this.presenceIds });
+  }
+
   send(frame: Record<string, unknown>) {
     if (this.socket?.readyState === WebSocket.OPEN) this.socket.send(JSON.stringify(frame));
   }
@@ -65,7 +80,8 @@ export class RealtimeSocket {
 
     let url: string;
     try {
-      const args = this.cursor ? { resume_cursor: this.cursor } : {};
+      const args: Record<string, string> = { presence_sub: 'true' };
+      if (this.cursor) args.resume_cursor = this.cursor;
       const answer = await this.api.call<{ url: string }>('rtm.connect', args);
       url = answer.url;
     } catch (error) {
@@ -110,6 +126,7 @@ export class RealtimeSocket {
     if (event.type === 'hello') {
       this.attempt = 0;
       this.startPinging();
+      this.sendPresenceSubscription();
       this.handlers.onState('online');
       this.handlers.onHello();
     } else if (event.type === 'resync_required') {

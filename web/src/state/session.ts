@@ -48,10 +48,7 @@ export class Session {
     this.rtm = new RealtimeSocket(this.api, {
       onEvent: (event) => this.receive(event),
       onState: (connection) => this.store.update((s) => ({ ...s, connection })),
-      onHello: () => {
-        void this.flushOutbox();
-        if (this.booted) void this.loadDmPresence();
-      },
+      onHello: () => void this.flushOutbox(),
       onResync: () => void this.resync(),
       onAuthFailed: () => this.onSignedOut(),
     });
@@ -74,7 +71,7 @@ export class Session {
     // The full user list is big (10,000 people is 10 pages); it waits until the first
     // conversation is on screen so that it does not delay it.
     void this.firstHistory.then(() => this.loadAllUsers());
-    if (this.store.get().connection === 'online') void this.loadDmPresence();
+    this.subscribeToPresence();
   }
 
   stop() {
@@ -135,21 +132,13 @@ export class Session {
     }
   }
 
-  // Asked after each (re)connection: before the socket is up, the person counts as away.
-  private async loadDmPresence() {
+  // Presence dots are shown for oneself and the other person of each DM; the socket hears
+  // presence for exactly those people (and re-subscribes by itself after reconnecting).
+  private subscribeToPresence() {
     const state = this.store.get();
     const people = new Set<string>([this.saved.user_id]);
     for (const c of Object.values(state.conversations)) if (c.is_im && c.user) people.add(c.user);
-    for (const user of people) {
-      try {
-        const answer = await this.api.call<{ presence: string }>('users.getPresence', { user });
-        this.store.update((s) =>
-          r.applyEvent(s, { type: 'presence_change', user, presence: answer.presence }),
-        );
-      } catch {
-        return;
-      }
-    }
+    this.rtm.subscribePresence([...people]);
   }
 
   // Makes sure a user someone refers to is known, so their name can be shown.
@@ -170,6 +159,7 @@ export class Session {
     }
     this.store.update((s) => r.applyEvent(s, event));
 
+    if (event.type === 'im_created') this.subscribeToPresence();
     if (event.type === 'message' && !event.subtype && typeof event.channel === 'string') {
       this.afterNewMessage(event.channel, event as unknown as Message);
     }
