@@ -4,7 +4,7 @@ import { test, before, after, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import WebSocket from 'ws';
-import { ParleyServer, startWithTeam } from '../lib/server.mjs';
+import { ParleyServer, createTeam, startWithTeam } from '../lib/server.mjs';
 import { RtmTestClient } from '../lib/rtm.mjs';
 
 const fastPresence = ['--presence-grace-ms', '300', '--presence-flush-ms', '100'];
@@ -523,95 +523,78 @@ describe('slow consumers', () => {
     const slowServer = await new ParleyServer({
       extraArgs: ['--ws-max-queued-bytes', '65536'],
     }).start();
-    const boss = slowServer.admin(
-      'create-workspace',
-      '--name',
-      'Slow',
-      '--email',
-      's@slow.test',
-      '--password',
-      'a long passphrase',
-    );
-    const reader = slowServer.admin(
-      'create-user',
-      '--team',
-      boss.team_id,
-      '--email',
-      'r@slow.test',
-      '--password',
-      'a long passphrase',
-    );
-    const sleeper = slowServer.admin(
-      'create-user',
-      '--team',
-      boss.team_id,
-      '--email',
-      'z@slow.test',
-      '--password',
-      'a long passphrase',
-    );
-    const room = (await slowServer.api('conversations.list', boss.token)).channels.find(
-      (c) => c.is_general,
-    ).id;
+    const sockets = [];
+    try {
+      const { owner: boss, members } = createTeam(slowServer, { members: 2 });
+      const [reader, sleeper] = members;
+      const room = (await slowServer.api('conversations.list', boss.token)).channels.find(
+        (c) => c.is_general,
+      ).id;
 
-    const fast = new RtmTestClient(slowServer, reader.token);
-    await fast.connect();
-    const slow = new RtmTestClient(slowServer, sleeper.token);
-    await slow.connect();
-    const cursor = slow.latestCursor();
-    slow.socket._socket.pause(); // Stop reading: the server's queue for it fills up.
+      const fast = new RtmTestClient(slowServer, reader.token);
+      const slow = new RtmTestClient(slowServer, sleeper.token);
+      sockets.push(fast, slow);
+      await fast.connect();
+      await slow.connect();
+      const cursor = slow.latestCursor();
+      slow.socket._socket.pause(); // Stop reading: the server's queue for it fills up.
 
-    // Loopback's kernel buffers absorb several MiB before the server's own queue grows, so
-    // keep posting until the server gives up on the sleeper (bounded).
-    const big = 'x'.repeat(30000);
-    const posted = [];
-    for (let i = 0; i < 800; i++) {
-      posted.push(
-        (
-          await slowServer.api('chat.postMessage', boss.token, {
-            channel: room,
-            text: `${i} ${big}`,
-          })
-        ).ts,
-      );
-      if (
-        i % 20 === 19 &&
-        slow.closed === null &&
-        (await slowServer.raw('/metrics', { method: 'GET' })).text.match(
-          /parley_ws_slow_consumer_closes_total(\{[^}]*\})? [1-9]/,
+      // Loopback's kernel buffers absorb several MiB before the server's own queue grows,
+      // so keep posting until the server gives up on the sleeper (bounded).
+      const big = 'x'.repeat(30000);
+      const posted = [];
+      for (let i = 0; i < 800; i++) {
+        const answer = await slowServer.api('chat.postMessage', boss.token, {
+          channel: room,
+          text: `${i} ${big}`,
+        });
+        posted.push(answer.ts);
+        if (
+          i % 20 === 19 &&
+          (await slowServer.raw('/metrics', { method: 'GET' })).text.match(
+            /parley_ws_slow_consumer_closes_total(\{[^}]*\})? [1-9]/,
+          )
         )
-      )
-        break;
+          break;
+      }
+
+      // Read again at once: the close frame waits behind what was already on its way, and
+      // the server gives a stalled close only a few seconds before dropping the socket.
+      slow.socket._socket.resume();
+      const closed = await Promise.race([
+        slow.closedPromise,
+        sleep(10000).then(() => ({ code: 'not closed' })),
+      ]);
+      assert.equal(closed.code, 4008, 'closed as a slow consumer');
+
+      const seen = await fast.waitForCount(
+        (f) => f.type === 'message' && !f.subtype,
+        posted.length,
+        { timeoutMs: 30000 },
+      );
+      assert.deepEqual(
+        seen.map((f) => f.ts),
+        posted,
+        'the reader kept up with everything',
+      );
+
+      const resumed = new RtmTestClient(slowServer, sleeper.token);
+      sockets.push(resumed);
+      await resumed.connect({ resumeCursor: slow.latestCursor() ?? cursor });
+      const before = slow.frames.filter((f) => f.type === 'message' && !f.subtype).map((f) => f.ts);
+      const after = await resumed.waitForCount(
+        (f) => f.type === 'message' && !f.subtype,
+        posted.length - before.length,
+        { timeoutMs: 30000 },
+      );
+      assert.deepEqual([...before, ...after.map((f) => f.ts)], posted);
+    } finally {
+      // A failed assertion must not leave the server running: the test process would wait
+      // for it forever.
+      for (const socket of sockets) socket.socket?.terminate();
+      await slowServer.stop();
+      slowServer.cleanup();
     }
-    const seen = await fast.waitForCount((f) => f.type === 'message' && !f.subtype, posted.length, {
-      timeoutMs: 30000,
-    });
-    assert.deepEqual(
-      seen.map((f) => f.ts),
-      posted,
-      'the reader kept up with everything',
-    );
-
-    slow.socket._socket.resume();
-    const closed = await Promise.race([
-      slow.closedPromise,
-      sleep(10000).then(() => ({ code: 'not closed' })),
-    ]);
-    assert.equal(closed.code, 4008, 'closed as a slow consumer');
-
-    const resumed = new RtmTestClient(slowServer, sleeper.token);
-    await resumed.connect({ resumeCursor: slow.latestCursor() ?? cursor });
-    const before = slow.frames.filter((f) => f.type === 'message' && !f.subtype).map((f) => f.ts);
-    const after = await resumed.waitForCount(
-      (f) => f.type === 'message' && !f.subtype,
-      posted.length - before.length,
-      { timeoutMs: 30000 },
-    );
-    assert.deepEqual([...before, ...after.map((f) => f.ts)], posted);
-
-    await Promise.all([fast.close(), resumed.close()]);
-    await slowServer.stop();
-    slowServer.cleanup();
   });
 });
 

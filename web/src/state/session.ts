@@ -20,6 +20,8 @@ import { Store } from './store';
 const kHistoryPageSize = 50;
 const kUsersPageSize = 1000;
 const kOutboxRetryMs = 5000;
+// A permalink jump loads back in the server's largest pages: 40 of them reach 40,000 messages.
+const kJumpPageSize = 1000;
 const kMaxJumpPages = 40;
 const kUsersDelayMs = 3000;
 
@@ -261,12 +263,12 @@ export class Session {
     for (const user of new Set(answer.messages.map((m) => m.user))) void this.ensureUser(user);
   }
 
-  async loadOlder(channel: string) {
+  async loadOlder(channel: string, limit = kHistoryPageSize) {
     const history = this.store.get().histories[channel];
     if (!history?.has_more || history.messages.length === 0) return;
     const answer = await this.api.call<{ messages: Message[]; has_more: boolean }>(
       'conversations.history',
-      { channel, limit: kHistoryPageSize, latest: history.messages[0].ts },
+      { channel, limit, latest: history.messages[0].ts },
     );
     this.store.update((s) => ({
       ...s,
@@ -286,7 +288,7 @@ export class Session {
       const loaded = this.store.get().histories[channel];
       const oldest = loaded?.messages[0]?.ts;
       if (!loaded?.has_more || (oldest && r.compareTs(oldest, ts) <= 0)) return;
-      await this.loadOlder(channel);
+      await this.loadOlder(channel, kJumpPageSize);
     }
   }
 
