@@ -95,16 +95,7 @@ port=""
 start_server() {
   data_dir=$(mktemp -d "$DATA_ROOT/realtime-run-XXXXXX")
   cp -a "$template/." "$data_dir/"
-  "$PARLEY_BIN" serve --data "$data_dir" --listen 127.0.0.1:0 --port-file "$data_dir/port" \
-    --sync "$SYNC" --log-level warn &
-  server_pid=$!
-  for _ in $(seq 100); do
-    [[ -s $data_dir/port ]] && break
-    kill -0 "$server_pid" 2>/dev/null || { echo "bench: server exited at start-up" >&2; exit 1; }
-    sleep 0.1
-  done
-  [[ -s $data_dir/port ]] || { echo "bench: server did not listen within 10 s" >&2; exit 1; }
-  port=$(cat "$data_dir/port")
+  start_server_on_data_dir "$SYNC"
 }
 
 # One fan-out run at `rate` posts/s; sets result_line to the generator's key=value line.

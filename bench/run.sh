@@ -86,21 +86,13 @@ run_once() {
   channel=$("$PARLEY_BIN" admin --data "$data_dir" --json create-channel \
     --team "$(json_field team_id "$owner")" --name bench --creator "$(json_field user_id "$owner")")
 
-  "$PARLEY_BIN" serve --data "$data_dir" --listen 127.0.0.1:0 --port-file "$data_dir/port" \
-    --sync "$sync" --log-level warn &
-  server_pid=$!
-  for _ in $(seq 100); do
-    [[ -s $data_dir/port ]] && break
-    kill -0 "$server_pid" 2>/dev/null || { echo "bench: server exited at start-up" >&2; exit 1; }
-    sleep 0.1
-  done
-  [[ -s $data_dir/port ]] || { echo "bench: server did not listen within 10 s" >&2; exit 1; }
+  start_server_on_data_dir "$sync"
 
   local cpu_before started result cpu_after finished
   cpu_before=$(process_cpu_seconds "$server_pid")
   started=$(date +%s.%N)
   result=$(timeout $((RUN_SECONDS + 60)) "$PARLEY_BENCH_BIN" --format kv \
-    --url "http://127.0.0.1:$(cat "$data_dir/port")" \
+    --url "http://127.0.0.1:$port" \
     --token "$(json_field token "$owner")" --channel "$(json_field channel_id "$channel")" \
     --connections "$connections" --seconds "$RUN_SECONDS" --warmup-seconds "$WARMUP_SECONDS") ||
     echo "bench: generator reported errors (sync=$sync connections=$connections)" >&2

@@ -89,7 +89,11 @@ export function Composer({ state, channel, threadTs, label, onEditLast }: Props)
     const before = text.slice(0, caret).replace(/[@#:][\w.+-]*$/, suggestion.insert);
     const value = before + text.slice(caret);
     change(value, before.length);
-    requestAnimationFrame(() => box.current?.setSelectionRange(before.length, before.length));
+    // After the render has put the new text in the box; unless more was typed by then, which
+    // must stay where it went (moving the caret back would split the next word).
+    requestAnimationFrame(() => {
+      if (box.current?.value === value) box.current.setSelectionRange(before.length, before.length);
+    });
   };
 
   const send = () => {

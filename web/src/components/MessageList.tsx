@@ -207,6 +207,12 @@ export function MessageList({ state, channel, readAtOpen, jumpTo, editLast, onTh
 
   return (
     <div class="messages" ref={scroller} role="log" aria-label="Messages" tabIndex={0}>
+      {/* First in the page, so the reversed column puts it at the bottom, where it sticks. */}
+      {endTs !== null && (
+        <button class="jump-newest primary" onClick={jumpToNewest}>
+          Jump to newest
+        </button>
+      )}
       <div class="messages-inner">
         <div ref={topSentinel} class="history-top">
           {history?.has_more || startIndex > 0 ? (
@@ -222,11 +228,6 @@ export function MessageList({ state, channel, readAtOpen, jumpTo, editLast, onTh
             <PendingItem key={p.client_msg_id} state={state} pending={p} />
           ))}
       </div>
-      {endTs !== null && (
-        <button class="jump-newest primary" onClick={jumpToNewest}>
-          Jump to newest
-        </button>
-      )}
     </div>
   );
 }

@@ -2,8 +2,9 @@
 // and the person's own menu (profile, away, theme, sign out).
 import { Component, type ComponentChildren } from 'preact';
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
-import type { Conversation } from '../api/types';
+import type { Conversation, Profile } from '../api/types';
 import type { State } from '../state/model';
+import { emoji } from '../render/emoji';
 import { conversationName, sidebarSections } from '../state/reducers';
 import { PresenceDot } from './Avatar';
 import { useSession } from './context';
@@ -47,6 +48,7 @@ function SidebarList({ state, current, onOpen, onDialog }: Props) {
   );
   const self = state.self!;
   const away = state.presence[self.id] === 'away';
+  const status = statusOf(self.profile);
   const canNotify = typeof Notification !== 'undefined' && Notification.permission === 'default';
 
   return (
@@ -91,7 +93,7 @@ function SidebarList({ state, current, onOpen, onDialog }: Props) {
         <button class="self" onClick={() => onDialog('profile')} aria-label="Edit profile">
           <PresenceDot presence={state.presence[self.id]} />
           <span>{self.profile?.display_name || self.real_name || self.name}</span>
-          {self.profile?.status_text && <span class="status">{self.profile.status_text}</span>}
+          {status && <span class="status">{status}</span>}
         </button>
         <div class="footer-actions">
           <button class="link" onClick={() => session.setAway(!away)}>
@@ -115,6 +117,14 @@ function SidebarList({ state, current, onOpen, onDialog }: Props) {
       </footer>
     </nav>
   );
+}
+
+// The status as the person set it: its emoji (a `:shortcode:`, drawn when the built-in table
+// knows it) and its text.
+function statusOf(profile?: Profile): string {
+  const code = profile?.status_emoji ?? '';
+  const drawn = emoji[code.replace(/^:|:$/g, '')] ?? code;
+  return [drawn, profile?.status_text].filter(Boolean).join(' ');
 }
 
 interface SectionTitle {
