@@ -599,7 +599,7 @@ describe('slow consumers', () => {
 });
 
 describe('deactivation', () => {
-  test("admin.users.remove closes the user's sockets at once; others hear user_change", async () => {
+  test("admin.users.remove closes the user's sockets; others hear user_change", async () => {
     const leaver = server.admin(
       'create-user',
       '--team',
