@@ -322,9 +322,7 @@ void WebSocketConnectionImpl::write_next() {
         return;
     }
     if (batch_next_ == batch_.size()) {
-        WebSocketTransport& transport = stream_->next_layer();
-        transport.end_combining();
-        if (transport.has_combined_bytes()) {
+        if (stream_->next_layer().has_combined_bytes()) {
             flush_combined();
             return;
         }
@@ -333,9 +331,12 @@ void WebSocketConnectionImpl::write_next() {
             try_send_close_frame();
             return;
         }
-        // A lone frame goes straight out; several share one system call (see the transport).
+        // A lone frame goes through Beast; several are framed here and share one system call
+        // (see WebSocketTransport).
         if (batch_.size() > 1) {
-            transport.begin_combining();
+            frame_whole_batch();
+            flush_combined();
+            return;
         }
     }
 
@@ -380,6 +381,24 @@ void WebSocketConnectionImpl::on_write(const ErrorCode& ec) {
     ++frames_sent_;
     ++frames_sent_unreported_;
     write_next();
+}
+
+void WebSocketConnectionImpl::frame_whole_batch() {
+    WebSocketTransport& transport = stream_->next_layer();
+    size_t bytes = 0;
+    for (SharedFrame& frame : batch_) {
+        transport.append_text_frame(*frame);
+        bytes += frame->size();
+        frame.reset();
+    }
+    const size_t frames = batch_.size();
+    batch_next_ = frames;
+    frames_sent_ += frames;
+    frames_sent_unreported_ += frames;
+
+    std::lock_guard lock(mutex_);
+    queued_bytes_ -= bytes;
+    queued_frames_ -= frames;
 }
 
 // Counts as a write in flight: no close frame and no finish until the bytes are out.

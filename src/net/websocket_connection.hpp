@@ -98,6 +98,7 @@ class WebSocketConnectionImpl final : public WebSocketConnection,
     void write_next();
     bool take_next_batch();
     void on_write(const ErrorCode& ec);
+    void frame_whole_batch();
     void flush_combined();
     void stop_sending();
     void begin_close(uint16_t code, std::string reason, Clock::time_point deadline,

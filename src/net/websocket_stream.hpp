@@ -4,9 +4,12 @@
 
 #include <chrono>
 #include <cstddef>
+#include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 
 #include "net/beast.hpp"
@@ -47,13 +50,14 @@ ErrorCode rebind_to_strand(asio::ip::tcp::socket& socket, std::optional<StrandSo
 // both (about 140 bytes). Here a read passes its handler straight to the socket once the
 // early bytes are used up, and the early bytes cost one pointer until then.
 //
-// It also combines writes. Beast writes each WebSocket message with its own system call, and
-// the fan-out benchmark found one sendmsg per delivered frame to be two thirds of the
-// server's CPU (docs/benchmarks.md). Between begin_combining() and end_combining() every
-// write Beast makes is appended to a buffer and completes at once; async_flush() then sends
-// the whole buffer with one write. Beast's own frames (pongs, pings, the close frame) also
-// pass through here, so they can never interleave with a combined write: while a flush is in
-// flight they are appended too, and the connection flushes again (has_combined_bytes()).
+// It also batches writes. Beast writes each WebSocket message with its own system call and
+// its own composed operation; the fan-out benchmark found one sendmsg per delivered frame to
+// be two thirds of the server's CPU (docs/benchmarks.md). So when a connection has several
+// frames queued, it encodes them itself with append_text_frame (a server's frames are not
+// masked, so a frame is a short header and the payload) and sends them all with one
+// async_flush. Beast's own frames (pongs, pings, the close frame) pass through here too, so
+// the two can never interleave: while a flush is in flight Beast's bytes are appended for
+// the next one, and a flush waits for a Beast write already on the socket to finish.
 // Asio offers no write-combining stream, and Beast's flat_stream only merges the buffers of
 // a single write.
 class WebSocketTransport {
@@ -96,52 +100,94 @@ class WebSocketTransport {
     auto async_write_some(const ConstBuffers& buffers, WriteToken&& token) {
         return asio::async_initiate<WriteToken, void(ErrorCode, size_t)>(
             [this](auto handler, const ConstBuffers& from) {
-                if (!combining_ && !flushing_) {
-                    socket_.async_write_some(from, std::move(handler));
+                if (!flushing_) {
+                    beast_write_in_flight_ = true;
+                    socket_.async_write_some(from, [this, handler = std::move(handler)](
+                                                       const ErrorCode& ec, size_t bytes) mutable {
+                        beast_write_in_flight_ = false;
+                        handler(ec, bytes);
+                        start_waiting_flush();
+                    });
                     return;
                 }
 
-                if (!combined_) {
-                    combined_ = std::make_unique<std::string>();
-                }
                 const size_t bytes = asio::buffer_size(from);
-                const size_t offset = combined_->size();
-                combined_->resize(offset + bytes);
-                asio::buffer_copy(asio::buffer(combined_->data() + offset, bytes), from);
+                std::string& combined = combined_bytes();
+                const size_t offset = combined.size();
+                combined.resize(offset + bytes);
+                asio::buffer_copy(asio::buffer(combined.data() + offset, bytes), from);
                 asio::post(socket_.get_executor(),
                            beast::bind_front_handler(std::move(handler), ErrorCode(), bytes));
             },
             token, buffers);
     }
 
-    // On the strand, with no flush in flight.
-    void begin_combining() noexcept { combining_ = true; }
-    void end_combining() noexcept { combining_ = false; }
+    // Appends one complete, unmasked text frame (RFC 6455 section 5.2) for the next flush.
+    // On the strand; the payload must be valid UTF-8.
+    void append_text_frame(std::string_view payload) {
+        std::string& combined = combined_bytes();
+        combined.push_back(static_cast<char>(0x81));  // FIN, text.
+        const uint64_t size = payload.size();
+        if (size < 126) {
+            combined.push_back(static_cast<char>(size));
+        } else if (size <= 0xFFFF) {
+            combined.push_back(static_cast<char>(126));
+            append_big_endian(combined, size, 2);
+        } else {
+            combined.push_back(static_cast<char>(127));
+            append_big_endian(combined, size, 8);
+        }
+        combined.append(payload);
+    }
+
     bool has_combined_bytes() const noexcept { return combined_ && !combined_->empty(); }
 
-    // Writes everything combined so far in one operation. The handler must keep the
-    // connection (and so this transport) alive; call only when has_combined_bytes().
-    template <class FlushHandler>
-    void async_flush(FlushHandler&& handler) {
+    // Writes everything appended so far in one operation, once no Beast write is on the
+    // socket. The handler must keep the connection (and so this transport) alive; call only
+    // when has_combined_bytes() and no flush is in flight.
+    void async_flush(std::function<void(const ErrorCode&)> handler) {
         flushing_ = true;
-        in_flight_ = std::move(combined_);
-        asio::async_write(socket_, asio::buffer(*in_flight_),
-                          [this, handler = std::forward<FlushHandler>(handler)](const ErrorCode& ec,
-                                                                                size_t) mutable {
-                              flushing_ = false;
-                              in_flight_.reset();
-                              handler(ec);
-                          });
+        waiting_flush_ = std::move(handler);
+        start_waiting_flush();
     }
 
   private:
+    static void append_big_endian(std::string& out, uint64_t value, int bytes) {
+        for (int shift = (bytes - 1) * 8; shift >= 0; shift -= 8) {
+            out.push_back(static_cast<char>((value >> shift) & 0xFF));
+        }
+    }
+
+    std::string& combined_bytes() {
+        if (!combined_) {
+            combined_ = std::make_unique<std::string>();
+        }
+        return *combined_;
+    }
+
+    void start_waiting_flush() {
+        if (!waiting_flush_ || beast_write_in_flight_) {
+            return;
+        }
+        in_flight_ = std::move(combined_);
+        asio::async_write(
+            socket_, asio::buffer(*in_flight_),
+            [this, handler = std::move(waiting_flush_)](const ErrorCode& ec, size_t) mutable {
+                flushing_ = false;
+                in_flight_.reset();
+                handler(ec);
+            });
+        waiting_flush_ = nullptr;
+    }
+
     StrandSocket socket_;
     std::unique_ptr<std::string> early_bytes_;  // Null once read, or if there were none.
-    // Null whenever nothing is combined, so an idle connection pays two pointers.
+    // Null whenever nothing is waiting, so an idle connection pays pointers, not buffers.
     std::unique_ptr<std::string> combined_;
     std::unique_ptr<std::string> in_flight_;
-    bool combining_ = false;
-    bool flushing_ = false;
+    std::function<void(const ErrorCode&)> waiting_flush_;
+    bool flushing_ = false;               // From async_flush until its write completes.
+    bool beast_write_in_flight_ = false;  // A write Beast started is on the socket.
 };
 
 // permessage-deflate is compiled out (`false`): it would cost tens of kilobytes of zlib state
