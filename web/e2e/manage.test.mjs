@@ -95,6 +95,10 @@ test('profile, status and away show to others and reach the server', async () =>
   await messageWithText(watcher.page, 'hello with a new name')
     .locator('.author', { hasText: /^mia$/ })
     .waitFor();
+  // ... with their status emoji beside it, the whole status on hover.
+  const status = messageWithText(watcher.page, 'hello with a new name').locator('.author-status');
+  assert.equal(await status.innerText(), '🌴');
+  assert.equal(await status.getAttribute('title'), '🌴 On holiday');
 
   // The owner opens a DM with the member; its presence dot follows "Set away" / "Set active".
   const { channel: dm } = await server.api('conversations.open', team.owner.token, {

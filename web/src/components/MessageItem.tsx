@@ -5,6 +5,7 @@ import type { Message } from '../api/types';
 import { emoji } from '../render/emoji';
 import { toMrkdwn } from '../render/outgoing';
 import { Mrkdwn } from '../render/render';
+import { statusEmoji, statusLine } from '../render/status';
 import { toTyped } from '../render/typed';
 import type { PendingMessage, State } from '../state/model';
 import { userName } from '../state/reducers';
@@ -65,6 +66,11 @@ export function MessageItem(props: Props) {
         {!compact && (
           <div class="meta">
             <span class="author">{tombstone ? '' : userName(state, message.user)}</span>
+            {!tombstone && statusEmoji(user?.profile) && (
+              <span class="author-status" title={statusLine(user?.profile)}>
+                {statusEmoji(user?.profile)}
+              </span>
+            )}
             <time dateTime={new Date(Number(message.ts) * 1000).toISOString()}>
               {timeOf(message.ts)}
             </time>

@@ -2,9 +2,9 @@
 // and the person's own menu (profile, away, theme, sign out).
 import { Component, type ComponentChildren } from 'preact';
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
-import type { Conversation, Profile } from '../api/types';
+import type { Conversation } from '../api/types';
 import type { State } from '../state/model';
-import { emoji } from '../render/emoji';
+import { statusLine } from '../render/status';
 import { conversationName, sidebarSections } from '../state/reducers';
 import { PresenceDot } from './Avatar';
 import { useSession } from './context';
@@ -48,7 +48,7 @@ function SidebarList({ state, current, onOpen, onDialog }: Props) {
   );
   const self = state.self!;
   const away = state.presence[self.id] === 'away';
-  const status = statusOf(self.profile);
+  const status = statusLine(self.profile);
   const canNotify = typeof Notification !== 'undefined' && Notification.permission === 'default';
 
   return (
@@ -117,14 +117,6 @@ function SidebarList({ state, current, onOpen, onDialog }: Props) {
       </footer>
     </nav>
   );
-}
-
-// The status as the person set it: its emoji (a `:shortcode:`, drawn when the built-in table
-// knows it) and its text.
-function statusOf(profile?: Profile): string {
-  const code = profile?.status_emoji ?? '';
-  const drawn = emoji[code.replace(/^:|:$/g, '')] ?? code;
-  return [drawn, profile?.status_text].filter(Boolean).join(' ');
 }
 
 interface SectionTitle {
