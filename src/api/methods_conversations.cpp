@@ -134,7 +134,9 @@ Result<Json> conversations_create(Call& call) {
     return channel_response(*created, caller(call));
 }
 
-Result<Json> conversations_list(Call& call) {
+// conversations.list and users.conversations: `types` and paging in, one page out.
+template <class List>
+Result<Json> list_page(Call& call, List&& list) {
     auto filter = parse_types(call.args);
     if (!filter) {
         return filter.error();
@@ -143,28 +145,24 @@ Result<Json> conversations_list(Call& call) {
     if (!page) {
         return page.error();
     }
-    auto listed = conversations(call).list(caller(call), *filter, *page);
+    auto listed = list(*filter, *page);
     if (!listed) {
         return listed.error();
     }
     return page_response(*listed, caller(call));
 }
 
+Result<Json> conversations_list(Call& call) {
+    return list_page(call, [&](const store::ConversationFilter& filter, const store::Page& page) {
+        return conversations(call).list(caller(call), filter, page);
+    });
+}
+
 Result<Json> users_conversations(Call& call) {
-    auto filter = parse_types(call.args);
-    if (!filter) {
-        return filter.error();
-    }
-    auto page = parse_page(call.args, kConversationCursor);
-    if (!page) {
-        return page.error();
-    }
-    auto listed =
-        conversations(call).list_for_user(caller(call), call.args.text("user"), *filter, *page);
-    if (!listed) {
-        return listed.error();
-    }
-    return page_response(*listed, caller(call));
+    return list_page(call, [&](const store::ConversationFilter& filter, const store::Page& page) {
+        return conversations(call).list_for_user(caller(call), call.args.text("user"), filter,
+                                                 page);
+    });
 }
 
 Result<Json> conversations_info(Call& call) {

@@ -274,30 +274,33 @@ Result<ItemArgs> item_args(const Args& args) {
     return ItemArgs{std::move(*channel), *ts};
 }
 
-Result<Json> reactions_add(Call& call) {
+// reactions.add/remove and pins.add/remove: one change to the named item, an empty answer.
+template <class Change>
+Result<Json> change_item(Call& call, Change&& change) {
     auto item = item_args(call.args);
     if (!item) {
         return item.error();
     }
-    auto added = call.services.messages.add_reaction(call.who().user, item->channel, item->ts,
-                                                     call.args.text("name"));
-    if (!added) {
-        return added.error();
+    if (Status done = change(call.services.messages, call.who().user, *item); !done) {
+        return done.error();
     }
     return Json::object();
 }
 
+Result<Json> reactions_add(Call& call) {
+    const std::string name = call.args.text("name");
+    return change_item(call,
+                       [&](chat::Messages& messages, const chat::User& who, const ItemArgs& item) {
+                           return messages.add_reaction(who, item.channel, item.ts, name);
+                       });
+}
+
 Result<Json> reactions_remove(Call& call) {
-    auto item = item_args(call.args);
-    if (!item) {
-        return item.error();
-    }
-    auto removed = call.services.messages.remove_reaction(call.who().user, item->channel, item->ts,
-                                                          call.args.text("name"));
-    if (!removed) {
-        return removed.error();
-    }
-    return Json::object();
+    const std::string name = call.args.text("name");
+    return change_item(call,
+                       [&](chat::Messages& messages, const chat::User& who, const ItemArgs& item) {
+                           return messages.remove_reaction(who, item.channel, item.ts, name);
+                       });
 }
 
 Result<Json> reactions_get(Call& call) {
@@ -314,27 +317,17 @@ Result<Json> reactions_get(Call& call) {
 }
 
 Result<Json> pins_add(Call& call) {
-    auto item = item_args(call.args);
-    if (!item) {
-        return item.error();
-    }
-    if (auto pinned = call.services.messages.pin(call.who().user, item->channel, item->ts);
-        !pinned) {
-        return pinned.error();
-    }
-    return Json::object();
+    return change_item(call,
+                       [](chat::Messages& messages, const chat::User& who, const ItemArgs& item) {
+                           return messages.pin(who, item.channel, item.ts);
+                       });
 }
 
 Result<Json> pins_remove(Call& call) {
-    auto item = item_args(call.args);
-    if (!item) {
-        return item.error();
-    }
-    if (auto unpinned = call.services.messages.unpin(call.who().user, item->channel, item->ts);
-        !unpinned) {
-        return unpinned.error();
-    }
-    return Json::object();
+    return change_item(call,
+                       [](chat::Messages& messages, const chat::User& who, const ItemArgs& item) {
+                           return messages.unpin(who, item.channel, item.ts);
+                       });
 }
 
 Result<Json> pins_list(Call& call) {

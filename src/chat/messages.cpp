@@ -54,6 +54,28 @@ Result<Conversation> find_changeable(store::StoreReader& reader, const User& act
     return conversation;
 }
 
+using ConversationFinder = Result<Conversation> (*)(store::StoreReader&, const User&,
+                                                    const std::string&);
+
+// One write transaction that finds the conversation (as `find` allows the actor to) and a
+// live message in it, then runs `change(tx, conversation, message)`: the shape of every
+// action on one message (delete, reactions, pins).
+template <class Change>
+Status change_live_message(store::Store& store, ConversationFinder find, const User& actor,
+                           const std::string& channel, TsMicros ts, Change&& change) {
+    return store.write([&](store::StoreWriter& tx) -> Status {
+        auto conversation = find(tx, actor, channel);
+        if (!conversation) {
+            return conversation.error();
+        }
+        auto message = find_live_message(tx, conversation->id, ts);
+        if (!message) {
+            return message.error();
+        }
+        return change(tx, *conversation, *message);
+    });
+}
+
 // The DM between `author` and `user_id`, created (with both as members) if it does not
 // exist yet. A DM with oneself has one participant.
 Result<Conversation> open_dm(store::StoreWriter& tx, const User& author,
@@ -319,28 +341,23 @@ Result<Message> Messages::update(const User& editor, const std::string& channel,
 }
 
 Status Messages::delete_message(const User& actor, const std::string& channel, TsMicros ts) {
-    return store_.write([&](store::StoreWriter& tx) -> Status {
-        auto conversation = find_changeable(tx, actor, channel);
-        if (!conversation) {
-            return conversation.error();
-        }
-        auto message = find_live_message(tx, conversation->id, ts);
-        if (!message) {
-            return message.error();
-        }
-        if (message->user_id != actor.id && !is_admin_or_owner(actor.role)) {
-            return make_error("cant_delete_message");
-        }
+    return change_live_message(
+        store_, find_changeable, actor, channel, ts,
+        [&](store::StoreWriter& tx, const Conversation& conversation,
+            const Message& message) -> Status {
+            if (message.user_id != actor.id && !is_admin_or_owner(actor.role)) {
+                return make_error("cant_delete_message");
+            }
 
-        // Read before the delete changes it: events carry the parent's state before and after.
-        std::optional<Message> parent;
-        if (is_reply(*message)) {
-            parent = tx.find_message(conversation->id, message->thread_ts);
-        }
-        tx.delete_message(conversation->id, ts);
-        realtime::message_deleted(tx, *conversation, actor.id, *message, parent);
-        return ok_status();
-    });
+            // Read before the delete changes it: events carry the parent's state before and after.
+            std::optional<Message> parent;
+            if (is_reply(message)) {
+                parent = tx.find_message(conversation.id, message.thread_ts);
+            }
+            tx.delete_message(conversation.id, ts);
+            realtime::message_deleted(tx, conversation, actor.id, message, parent);
+            return ok_status();
+        });
 }
 
 Status Messages::add_reaction(const User& actor, const std::string& channel, TsMicros ts,
@@ -348,31 +365,26 @@ Status Messages::add_reaction(const User& actor, const std::string& channel, TsM
     if (!is_valid_reaction_name(name)) {
         return make_error("invalid_name");
     }
-    return store_.write([&](store::StoreWriter& tx) -> Status {
-        auto conversation = find_writable(tx, actor, channel);
-        if (!conversation) {
-            return conversation.error();
-        }
-        auto message = find_live_message(tx, conversation->id, ts);
-        if (!message) {
-            return message.error();
-        }
-        if (has_reacted(*message, name, actor.id)) {
-            return make_error("already_reacted");
-        }
-        if (!has_reaction_name(*message, name) &&
-            message->reactions.size() >= kMaxReactionNamesPerMessage) {
-            return make_error("too_many_emoji");
-        }
-        if (reactions_by(*message, actor.id) >= kMaxReactionsPerUser) {
-            return make_error("too_many_reactions");
-        }
-        if (auto added = tx.add_reaction(conversation->id, ts, name, actor.id); !added) {
-            return added;
-        }
-        realtime::reaction_added(tx, *conversation, *message, actor.id, name);
-        return ok_status();
-    });
+    return change_live_message(
+        store_, find_writable, actor, channel, ts,
+        [&](store::StoreWriter& tx, const Conversation& conversation,
+            const Message& message) -> Status {
+            if (has_reacted(message, name, actor.id)) {
+                return make_error("already_reacted");
+            }
+            if (!has_reaction_name(message, name) &&
+                message.reactions.size() >= kMaxReactionNamesPerMessage) {
+                return make_error("too_many_emoji");
+            }
+            if (reactions_by(message, actor.id) >= kMaxReactionsPerUser) {
+                return make_error("too_many_reactions");
+            }
+            if (auto added = tx.add_reaction(conversation.id, ts, name, actor.id); !added) {
+                return added;
+            }
+            realtime::reaction_added(tx, conversation, message, actor.id, name);
+            return ok_status();
+        });
 }
 
 Status Messages::remove_reaction(const User& actor, const std::string& channel, TsMicros ts,
@@ -380,63 +392,48 @@ Status Messages::remove_reaction(const User& actor, const std::string& channel, 
     if (!is_valid_reaction_name(name)) {
         return make_error("invalid_name");
     }
-    return store_.write([&](store::StoreWriter& tx) -> Status {
-        auto conversation = find_writable(tx, actor, channel);
-        if (!conversation) {
-            return conversation.error();
-        }
-        auto message = find_live_message(tx, conversation->id, ts);
-        if (!message) {
-            return message.error();
-        }
-        if (auto removed = tx.remove_reaction(conversation->id, ts, name, actor.id); !removed) {
-            return removed;
-        }
-        realtime::reaction_removed(tx, *conversation, *message, actor.id, name);
-        return ok_status();
-    });
+    return change_live_message(
+        store_, find_writable, actor, channel, ts,
+        [&](store::StoreWriter& tx, const Conversation& conversation,
+            const Message& message) -> Status {
+            if (auto removed = tx.remove_reaction(conversation.id, ts, name, actor.id); !removed) {
+                return removed;
+            }
+            realtime::reaction_removed(tx, conversation, message, actor.id, name);
+            return ok_status();
+        });
 }
 
 Status Messages::pin(const User& actor, const std::string& channel, TsMicros ts) {
-    return store_.write([&](store::StoreWriter& tx) -> Status {
-        auto conversation = find_writable(tx, actor, channel);
-        if (!conversation) {
-            return conversation.error();
-        }
-        auto message = find_live_message(tx, conversation->id, ts);
-        if (!message) {
-            return message.error();
-        }
-        if (message->pinned) {
-            return make_error("already_pinned");
-        }
-        if (tx.pinned_messages(conversation->id).size() >= kMaxPinsPerConversation) {
-            return make_error("too_many_pins");
-        }
-        if (auto pinned = tx.add_pin(conversation->id, ts, actor.id); !pinned) {
-            return pinned;
-        }
-        realtime::pin_added(tx, *conversation, ts, actor.id);
-        return ok_status();
-    });
+    return change_live_message(
+        store_, find_writable, actor, channel, ts,
+        [&](store::StoreWriter& tx, const Conversation& conversation,
+            const Message& message) -> Status {
+            if (message.pinned) {
+                return make_error("already_pinned");
+            }
+            if (tx.pinned_messages(conversation.id).size() >= kMaxPinsPerConversation) {
+                return make_error("too_many_pins");
+            }
+            if (auto pinned = tx.add_pin(conversation.id, ts, actor.id); !pinned) {
+                return pinned;
+            }
+            realtime::pin_added(tx, conversation, ts, actor.id);
+            return ok_status();
+        });
 }
 
 Status Messages::unpin(const User& actor, const std::string& channel, TsMicros ts) {
-    return store_.write([&](store::StoreWriter& tx) -> Status {
-        auto conversation = find_writable(tx, actor, channel);
-        if (!conversation) {
-            return conversation.error();
-        }
-        auto message = find_live_message(tx, conversation->id, ts);
-        if (!message) {
-            return message.error();
-        }
-        if (auto unpinned = tx.remove_pin(conversation->id, ts); !unpinned) {
-            return unpinned;
-        }
-        realtime::pin_removed(tx, *conversation, *message, actor.id);
-        return ok_status();
-    });
+    return change_live_message(store_, find_writable, actor, channel, ts,
+                               [&](store::StoreWriter& tx, const Conversation& conversation,
+                                   const Message& message) -> Status {
+                                   if (auto unpinned = tx.remove_pin(conversation.id, ts);
+                                       !unpinned) {
+                                       return unpinned;
+                                   }
+                                   realtime::pin_removed(tx, conversation, message, actor.id);
+                                   return ok_status();
+                               });
 }
 
 Result<Message> Messages::find(const User& viewer, const std::string& channel, TsMicros ts) {

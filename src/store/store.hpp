@@ -225,12 +225,14 @@ class Store {
     virtual void set_commit_listener(CommitListener listener) = 0;
 };
 
-// Runs `fn` (returning Result<T>) inside one read snapshot and hands back its value.
-template <class T, class Fn>
-Result<T> read_value(Store& store, Fn&& fn) {
+namespace detail {
+
+// read_value and write_value: `run` is Store::read or Store::write, `Tx` what it hands over.
+template <class T, class Tx, class Run, class Fn>
+Result<T> value_from(Run&& run, Fn&& fn) {
     std::optional<T> value;
-    Status status = store.read([&](StoreReader& reader) -> Status {
-        Result<T> outcome = fn(reader);
+    Status status = run([&](Tx& tx) -> Status {
+        Result<T> outcome = fn(tx);
         if (!outcome) {
             return outcome.error();
         }
@@ -243,22 +245,20 @@ Result<T> read_value(Store& store, Fn&& fn) {
     return std::move(*value);
 }
 
+}  // namespace detail
+
+// Runs `fn` (returning Result<T>) inside one read snapshot and hands back its value.
+template <class T, class Fn>
+Result<T> read_value(Store& store, Fn&& fn) {
+    return detail::value_from<T, StoreReader>(
+        [&store](const auto& body) { return store.read(body); }, std::forward<Fn>(fn));
+}
+
 // As read_value, inside one write transaction; an error rolls every change of `fn` back.
 template <class T, class Fn>
 Result<T> write_value(Store& store, Fn&& fn) {
-    std::optional<T> value;
-    Status status = store.write([&](StoreWriter& writer) -> Status {
-        Result<T> outcome = fn(writer);
-        if (!outcome) {
-            return outcome.error();
-        }
-        value = std::move(outcome).value();
-        return ok_status();
-    });
-    if (!status) {
-        return status.error();
-    }
-    return std::move(*value);
+    return detail::value_from<T, StoreWriter>(
+        [&store](const auto& body) { return store.write(body); }, std::forward<Fn>(fn));
 }
 
 }  // namespace parley::store

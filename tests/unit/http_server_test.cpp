@@ -26,6 +26,8 @@
 
 #include <gtest/gtest.h>
 
+#include "loopback_client.hpp"
+
 namespace {
 
 using parley::net::HttpHandler;
@@ -35,7 +37,6 @@ using parley::net::HttpServer;
 using parley::net::HttpServerOptions;
 
 // Long enough for a loaded two-core machine; only reached when the server misbehaves.
-constexpr int kClientTimeoutSeconds = 10;
 
 struct RawResponse {
     int status = 0;
@@ -55,40 +56,10 @@ std::string lower(std::string text) {
     return text;
 }
 
-// A blocking loopback connection. Every receive has a timeout, so a server bug fails the
-// test instead of hanging it.
-class TestClient {
+// A raw loopback connection that reads HTTP responses.
+class TestClient : public parley::test_support::LoopbackClient {
   public:
-    explicit TestClient(uint16_t port) {
-        fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
-        timeval timeout{kClientTimeoutSeconds, 0};
-        ::setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
-        ::setsockopt(fd_, SOL_SOCKET, SO_SNDTIMEO, &timeout, sizeof timeout);
-
-        sockaddr_in address{};
-        address.sin_family = AF_INET;
-        address.sin_port = htons(port);
-        address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-        connected_ =
-            ::connect(fd_, reinterpret_cast<const sockaddr*>(&address), sizeof address) == 0;
-    }
-
-    ~TestClient() { ::close(fd_); }
-    TestClient(const TestClient&) = delete;
-    TestClient& operator=(const TestClient&) = delete;
-
-    bool connected() const { return connected_; }
-
-    bool send(std::string_view bytes) {
-        while (!bytes.empty()) {
-            const ssize_t sent = ::send(fd_, bytes.data(), bytes.size(), MSG_NOSIGNAL);
-            if (sent <= 0) {
-                return false;
-            }
-            bytes.remove_prefix(static_cast<size_t>(sent));
-        }
-        return true;
-    }
+    using LoopbackClient::LoopbackClient;
 
     // The next response, or nothing if the connection closed or timed out first. A response
     // to HEAD has a Content-Length but no body: pass `has_body` false for it.
@@ -132,36 +103,6 @@ class TestClient {
         pending_.erase(0, body_bytes);
         return response;
     }
-
-    // True when the server closes the connection (bytes still arriving are discarded);
-    // false when it stays open for the whole client timeout.
-    bool closed_by_peer() {
-        char sink[4096];
-        for (;;) {
-            const ssize_t received = ::recv(fd_, sink, sizeof sink, 0);
-            if (received == 0 || (received < 0 && errno == ECONNRESET)) {
-                return true;
-            }
-            if (received < 0) {
-                return false;
-            }
-        }
-    }
-
-  private:
-    bool receive_more() {
-        char chunk[4096];
-        const ssize_t received = ::recv(fd_, chunk, sizeof chunk, 0);
-        if (received <= 0) {
-            return false;
-        }
-        pending_.append(chunk, static_cast<size_t>(received));
-        return true;
-    }
-
-    int fd_ = -1;
-    bool connected_ = false;
-    std::string pending_;  // Received, not yet returned.
 };
 
 std::optional<RawResponse> round_trip(uint16_t port, std::string_view request) {

@@ -31,10 +31,12 @@
 #include <vector>
 
 #include <gtest/gtest.h>
+
 #include <boost/beast/core/buffers_to_string.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/websocket/rfc6455.hpp>
 #include <boost/beast/websocket/stream.hpp>
+#include "loopback_client.hpp"
 
 #include "common/metrics.hpp"
 #include "net/http_server.hpp"
@@ -277,36 +279,9 @@ class Client {
 };
 
 // A plain TCP client, for bytes Beast's client would not send.
-class RawClient {
+class RawClient : public parley::test_support::LoopbackClient {
   public:
-    explicit RawClient(uint16_t port) {
-        fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
-        timeval timeout{static_cast<time_t>(kClientTimeout.count()), 0};
-        ::setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
-        ::setsockopt(fd_, SOL_SOCKET, SO_SNDTIMEO, &timeout, sizeof timeout);
-        sockaddr_in address{};
-        address.sin_family = AF_INET;
-        address.sin_port = htons(port);
-        address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-        connected_ =
-            ::connect(fd_, reinterpret_cast<const sockaddr*>(&address), sizeof address) == 0;
-    }
-    ~RawClient() { ::close(fd_); }
-    RawClient(const RawClient&) = delete;
-    RawClient& operator=(const RawClient&) = delete;
-
-    bool connected() const { return connected_; }
-
-    bool send(std::string_view bytes) {
-        while (!bytes.empty()) {
-            const ssize_t sent = ::send(fd_, bytes.data(), bytes.size(), MSG_NOSIGNAL);
-            if (sent <= 0) {
-                return false;
-            }
-            bytes.remove_prefix(static_cast<size_t>(sent));
-        }
-        return true;
-    }
+    using LoopbackClient::LoopbackClient;
 
     // The status of the HTTP response head; 0 if none arrived. Bytes after the head stay in
     // pending().
@@ -328,35 +303,6 @@ class RawClient {
         }
         return pending_;
     }
-
-    // True when the server closes the connection; false if it stays open for the timeout.
-    bool closed_by_peer() {
-        char sink[4096];
-        for (;;) {
-            const ssize_t received = ::recv(fd_, sink, sizeof sink, 0);
-            if (received == 0 || (received < 0 && errno == ECONNRESET)) {
-                return true;
-            }
-            if (received < 0) {
-                return false;
-            }
-        }
-    }
-
-  private:
-    bool receive_more() {
-        char chunk[4096];
-        const ssize_t received = ::recv(fd_, chunk, sizeof chunk, 0);
-        if (received <= 0) {
-            return false;
-        }
-        pending_.append(chunk, static_cast<size_t>(received));
-        return true;
-    }
-
-    int fd_ = -1;
-    bool connected_ = false;
-    std::string pending_;
 };
 
 std::string upgrade_request(const std::string& target, const std::string& version = "13") {

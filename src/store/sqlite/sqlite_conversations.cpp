@@ -5,6 +5,7 @@
 
 #include <algorithm>
 
+#include "store/sqlite/id_lists.hpp"
 #include "store/sqlite/sqlite_tx.hpp"
 
 namespace parley::store::sqlite {
@@ -38,31 +39,6 @@ chat::ConversationKind parse_kind(const std::string& name) {
     if (name == "mpim")
         return chat::ConversationKind::mpim;
     return chat::ConversationKind::public_channel;
-}
-
-std::string join_ids(const std::vector<std::string>& ids) {
-    std::string joined;
-    for (const auto& id : ids) {
-        if (!joined.empty()) {
-            joined += ',';
-        }
-        joined += id;
-    }
-    return joined;
-}
-
-std::vector<std::string> split_ids(const std::string& joined) {
-    std::vector<std::string> ids;
-    size_t start = 0;
-    while (start < joined.size()) {
-        size_t comma = joined.find(',', start);
-        size_t end = comma == std::string::npos ? joined.size() : comma;
-        if (end > start) {
-            ids.push_back(joined.substr(start, end - start));
-        }
-        start = end + 1;
-    }
-    return ids;
 }
 
 // The dm_key of a participant list: sorted, so any order of the same people finds one row.

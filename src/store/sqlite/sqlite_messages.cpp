@@ -12,6 +12,7 @@
 #include <stdexcept>
 
 #include "common/slack_ts.hpp"
+#include "store/sqlite/id_lists.hpp"
 #include "store/sqlite/sqlite_tx.hpp"
 
 namespace parley::store::sqlite {
@@ -27,31 +28,6 @@ constexpr const char* kMessageColumns =
     "conversation_id, ts, user_id, subtype, text, blocks, thread_ts, reply_count, reply_users, "
     "latest_reply, edited_by, edited_ts, deleted, client_msg_id, mention_users, "
     "mention_channels, mention_flags";
-
-std::vector<std::string> split_ids(const std::string& joined) {
-    std::vector<std::string> ids;
-    size_t start = 0;
-    while (start < joined.size()) {
-        size_t comma = joined.find(',', start);
-        size_t end = comma == std::string::npos ? joined.size() : comma;
-        if (end > start) {
-            ids.push_back(joined.substr(start, end - start));
-        }
-        start = end + 1;
-    }
-    return ids;
-}
-
-std::string join_ids(const std::vector<std::string>& ids) {
-    std::string joined;
-    for (const auto& id : ids) {
-        if (!joined.empty()) {
-            joined += ',';
-        }
-        joined += id;
-    }
-    return joined;
-}
 
 int mention_flags(const chat::Mentions& mentions) {
     return (mentions.channel ? kMentionsChannel : 0) | (mentions.here ? kMentionsHere : 0) |
