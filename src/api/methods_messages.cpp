@@ -184,14 +184,29 @@ Result<Json> chat_me_message(Call& call) {
     return Json{{"channel", posted->conversation.id}, {"ts", format_ts(posted->message.ts)}};
 }
 
-Result<Json> chat_update(Call& call) {
-    auto channel = channel_arg(call.args);
+// A message named by `channel` and a ts argument (`ts_name`: "ts", "message_ts", ...);
+// a missing or malformed ts gives `ts_error`.
+struct MessageRef {
+    std::string channel;
+    TsMicros ts = 0;
+};
+
+Result<MessageRef> message_ref(const Args& args, const char* ts_name, const char* ts_error) {
+    auto channel = channel_arg(args);
     if (!channel) {
         return channel.error();
     }
-    auto ts = ts_arg(call.args, "ts", "message_not_found");
+    auto ts = ts_arg(args, ts_name, ts_error);
     if (!ts) {
         return ts.error();
+    }
+    return MessageRef{std::move(*channel), *ts};
+}
+
+Result<Json> chat_update(Call& call) {
+    auto ref = message_ref(call.args, "ts", "message_not_found");
+    if (!ref) {
+        return ref.error();
     }
     chat::MessageEdit edit;
     if (auto text = call.args.get("text")) {
@@ -208,70 +223,50 @@ Result<Json> chat_update(Call& call) {
         return make_error("no_text");
     }
 
-    auto updated = call.services.messages.update(call.who().user, *channel, *ts, edit);
+    auto updated = call.services.messages.update(call.who().user, ref->channel, ref->ts, edit);
     if (!updated) {
         return updated.error();
     }
-    return Json{{"channel", *channel},
-                {"ts", format_ts(*ts)},
+    return Json{{"channel", ref->channel},
+                {"ts", format_ts(ref->ts)},
                 {"text", updated->text},
                 {"message", render(*updated, call.who())}};
 }
 
 Result<Json> chat_delete(Call& call) {
-    auto channel = channel_arg(call.args);
-    if (!channel) {
-        return channel.error();
+    auto ref = message_ref(call.args, "ts", "message_not_found");
+    if (!ref) {
+        return ref.error();
     }
-    auto ts = ts_arg(call.args, "ts", "message_not_found");
-    if (!ts) {
-        return ts.error();
-    }
-    if (auto deleted = call.services.messages.delete_message(call.who().user, *channel, *ts);
+    if (auto deleted =
+            call.services.messages.delete_message(call.who().user, ref->channel, ref->ts);
         !deleted) {
         return deleted.error();
     }
-    return Json{{"channel", *channel}, {"ts", format_ts(*ts)}};
+    return Json{{"channel", ref->channel}, {"ts", format_ts(ref->ts)}};
 }
 
 Result<Json> chat_get_permalink(Call& call) {
-    auto channel = channel_arg(call.args);
-    if (!channel) {
-        return channel.error();
+    auto ref = message_ref(call.args, "message_ts", "message_not_found");
+    if (!ref) {
+        return ref.error();
     }
-    auto ts = ts_arg(call.args, "message_ts", "message_not_found");
-    if (!ts) {
-        return ts.error();
-    }
-    auto link = call.services.messages.permalink(call.who().user, *channel, *ts,
+    auto link = call.services.messages.permalink(call.who().user, ref->channel, ref->ts,
                                                  call.services.public_url.get());
     if (!link) {
         return link.error();
     }
-    return Json{{"channel", *channel}, {"permalink", *link}};
+    return Json{{"channel", ref->channel}, {"permalink", *link}};
 }
 
 // ---- reactions.* and pins.* --------------------------------------------------------------
 
-// The channel and message a reactions.* or pins.* call names ("timestamp" in Slack's API).
-struct ItemArgs {
-    std::string channel;
-    TsMicros ts = 0;
-};
-
-Result<ItemArgs> item_args(const Args& args) {
+// The message a reactions.* or pins.* call names ("timestamp" in Slack's API).
+Result<MessageRef> item_args(const Args& args) {
     if (!args.has("timestamp")) {
         return make_error("no_item_specified");
     }
-    auto channel = channel_arg(args);
-    if (!channel) {
-        return channel.error();
-    }
-    auto ts = ts_arg(args, "timestamp", "no_item_specified");
-    if (!ts) {
-        return ts.error();
-    }
-    return ItemArgs{std::move(*channel), *ts};
+    return message_ref(args, "timestamp", "no_item_specified");
 }
 
 // reactions.add/remove and pins.add/remove: one change to the named item, an empty answer.
@@ -289,18 +284,18 @@ Result<Json> change_item(Call& call, Change&& change) {
 
 Result<Json> reactions_add(Call& call) {
     const std::string name = call.args.text("name");
-    return change_item(call,
-                       [&](chat::Messages& messages, const chat::User& who, const ItemArgs& item) {
-                           return messages.add_reaction(who, item.channel, item.ts, name);
-                       });
+    return change_item(
+        call, [&](chat::Messages& messages, const chat::User& who, const MessageRef& item) {
+            return messages.add_reaction(who, item.channel, item.ts, name);
+        });
 }
 
 Result<Json> reactions_remove(Call& call) {
     const std::string name = call.args.text("name");
-    return change_item(call,
-                       [&](chat::Messages& messages, const chat::User& who, const ItemArgs& item) {
-                           return messages.remove_reaction(who, item.channel, item.ts, name);
-                       });
+    return change_item(
+        call, [&](chat::Messages& messages, const chat::User& who, const MessageRef& item) {
+            return messages.remove_reaction(who, item.channel, item.ts, name);
+        });
 }
 
 Result<Json> reactions_get(Call& call) {
@@ -318,14 +313,14 @@ Result<Json> reactions_get(Call& call) {
 
 Result<Json> pins_add(Call& call) {
     return change_item(call,
-                       [](chat::Messages& messages, const chat::User& who, const ItemArgs& item) {
+                       [](chat::Messages& messages, const chat::User& who, const MessageRef& item) {
                            return messages.pin(who, item.channel, item.ts);
                        });
 }
 
 Result<Json> pins_remove(Call& call) {
     return change_item(call,
-                       [](chat::Messages& messages, const chat::User& who, const ItemArgs& item) {
+                       [](chat::Messages& messages, const chat::User& who, const MessageRef& item) {
                            return messages.unpin(who, item.channel, item.ts);
                        });
 }
@@ -376,19 +371,15 @@ Result<Json> conversations_history(Call& call) {
 }
 
 Result<Json> conversations_replies(Call& call) {
-    auto channel = channel_arg(call.args);
-    if (!channel) {
-        return channel.error();
-    }
-    auto ts = ts_arg(call.args, "ts", "thread_not_found");
-    if (!ts) {
-        return ts.error();
+    auto ref = message_ref(call.args, "ts", "thread_not_found");
+    if (!ref) {
+        return ref.error();
     }
     auto window = window_arg(call.args, kRepliesCursor);
     if (!window) {
         return window.error();
     }
-    auto page = call.services.messages.replies(call.who().user, *channel, *ts, *window);
+    auto page = call.services.messages.replies(call.who().user, ref->channel, ref->ts, *window);
     if (!page) {
         return page.error();
     }
@@ -408,15 +399,12 @@ Result<Json> conversations_replies(Call& call) {
 }
 
 Result<Json> conversations_mark(Call& call) {
-    auto channel = channel_arg(call.args);
-    if (!channel) {
-        return channel.error();
+    auto ref = message_ref(call.args, "ts", "invalid_ts");
+    if (!ref) {
+        return ref.error();
     }
-    auto ts = ts_arg(call.args, "ts", "invalid_ts");
-    if (!ts) {
-        return ts.error();
-    }
-    if (auto marked = call.services.messages.mark(call.who().user, *channel, *ts); !marked) {
+    if (auto marked = call.services.messages.mark(call.who().user, ref->channel, ref->ts);
+        !marked) {
         return marked.error();
     }
     return Json::object();
